@@ -1,0 +1,57 @@
+"""The rule registry: every rule, in the order of its id.
+
+A rule is a module with a `RULE` (id, name, default severity, summary and,
+from the module docstring, its documentation). Rules that judge statements
+also have `check(statement, context)`; the others are raised by the stages
+before checking (parsing, extraction).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Callable, Iterator
+
+from tfcheck.check.base import Context, Rule
+from tfcheck.check.rules import (
+    condition_key_not_for_action,
+    empty_file,
+    internal_error,
+    invalid_effect,
+    parse_error,
+    policy_not_json,
+    resource_not_star,
+    unknown_action,
+    unknown_service_prefix,
+    unresolved,
+    wildcard_matches_nothing,
+)
+from tfcheck.extract.model import Statement
+from tfcheck.findings import Finding
+
+MODULES: tuple[ModuleType, ...] = (
+    internal_error,
+    parse_error,
+    unresolved,
+    empty_file,
+    policy_not_json,
+    unknown_service_prefix,
+    unknown_action,
+    wildcard_matches_nothing,
+    resource_not_star,
+    condition_key_not_for_action,
+    invalid_effect,
+)
+
+RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in MODULES}
+
+StatementCheck = Callable[[Statement, Context], Iterator[Finding]]
+STATEMENT_CHECKS: tuple[StatementCheck, ...] = tuple(
+    m.check for m in MODULES if hasattr(m, "check")
+)
+
+
+def by_name_or_id(key: str) -> Rule | None:
+    lowered = key.lower()
+    return next(
+        (r for r in RULES.values() if lowered in (r.id.lower(), r.name)), None
+    )

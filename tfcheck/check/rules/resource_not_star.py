@@ -1,0 +1,164 @@
+"""A resource other than `"*"` on an action of a service without resource types.
+
+ssmmessages defines no resource types: its actions are authorised against
+`"*"` only. A statement that scopes them to ARNs grants nothing (an Allow)
+or denies nothing (a Deny), and nothing fails until a Session Manager or ECS
+Exec session will not open. The verdict is per action, so a statement that
+mixes ssmmessages with other services names the exact actions affected:
+
+- error: no resource of the statement can match the action, such as ARNs
+  of other services (`arn:aws:ec2:...:instance/*`), resource types that
+  ssmmessages does not have (`arn:aws:ssmmessages:...:control-channel/*`,
+  `.../ecs-task/*`), text that is not an ARN, or an empty list. The finding
+  is on the `resources` line;
+- warning: the best resource is an `arn:<partition>:ssmmessages:...:*`
+  pattern, or an ARN whose service is a wildcard. Access-denied messages show
+  such ARNs, but AWS does not document them, so the grant may stop working;
+- note: a Session Manager session ARN on `ssmmessages:OpenDataChannel`, a
+  use AWS's own samples and managed policies make although the reference
+  lists no resource type. The catalog cannot confirm it grants anything.
+
+Parts of an ARN that are not known (`${var.region}`) do not stop the rule
+when the known parts decide. The documented exceptions are data, in
+`tfcheck/catalog/exceptions.json`, each with its sources.
+
+Fail:
+
+    actions   = ["ssmmessages:OpenDataChannel"]
+    resources = ["arn:aws:ecs:us-east-1:111122223333:task/*"]
+
+Pass:
+
+    actions   = ["ssmmessages:OpenDataChannel"]
+    resources = ["*"]
+
+See https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmessagegatewayservice.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from tfcheck.catalog import Service
+from tfcheck.check.actions import Grant, catalog_actions, wildcard_match
+from tfcheck.check.base import Context, quoted, rule
+from tfcheck.evaluate.values import Text, Unknown
+from tfcheck.extract.model import Statement
+from tfcheck.findings import Finding, Severity
+
+RULE = rule("TFC104", "resource-not-star", Severity.ERROR,
+            'resource other than "*" on an action without resource types', __doc__)
+
+_HOLE = "\uffff"
+_OK = 4
+_UNKNOWN = 5  # may be "*" once known: never report
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rank: int  # _OK, _UNKNOWN, or a Severity (lower is worse for the grant)
+    reason: str
+    resource: Text | None
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    field = statement.resources
+    if field is None:
+        return
+    denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
+    outcome = "denies nothing" if denies else "grants nothing"
+
+    for grant in catalog_actions(statement.actions, context.catalog):
+        if grant.action.resource_types:
+            continue
+        verdicts = [_judge(item, grant) for item in field.items]
+        best = max(verdicts, key=lambda v: v.rank, default=None)
+        name = f"{grant.service.prefix}:{grant.action.name}"
+
+        if best is None:
+            yield RULE.finding(
+                f"resources is empty, so this statement {outcome} for {name}; "
+                'use resources = ["*"]',
+                field.location,
+                document=context.document, statement=statement, action=name,
+            )
+        elif best.rank in (_OK, _UNKNOWN):
+            continue
+        elif best.rank == Severity.ERROR:
+            reasons = "; ".join(dict.fromkeys(v.reason for v in verdicts))
+            yield RULE.finding(
+                f"{name} can match none of these resources, so this statement "
+                f"{outcome} for it: {reasons}; {grant.service.prefix} has no "
+                'resource types, use "*"',
+                field.location,
+                document=context.document, statement=statement, action=name,
+                subject=name + "|" + reasons,
+            )
+        else:
+            assert best.resource is not None
+            yield RULE.finding(
+                f"{name} on {quoted(best.resource.display)}: {best.reason}; "
+                f'"*" is the documented resource',
+                best.resource.location,
+                document=context.document, statement=statement, action=name,
+                severity=Severity(best.rank),
+                subject=name + "|" + best.resource.value,
+            )
+
+
+def _judge(item: object, grant: Grant) -> Verdict:
+    if isinstance(item, Unknown):
+        return Verdict(_UNKNOWN, "", None)
+    if not isinstance(item, Text):
+        return Verdict(Severity.ERROR, "a resource must be a string", None)
+
+    pattern = "".join(p if isinstance(p, str) else _HOLE for p in item.parts)
+    if pattern.strip("*") == "":
+        return Verdict(_OK, "", item)
+    if pattern.startswith(_HOLE):
+        return Verdict(_UNKNOWN, "", item)
+    if not pattern.startswith("arn:"):
+        return Verdict(Severity.ERROR, f"{quoted(item.display)} is not an ARN", item)
+
+    fields = pattern.split(":", 5)
+    if len(fields) < 6:
+        if _HOLE in pattern:
+            return Verdict(_UNKNOWN, "", item)
+        return Verdict(Severity.ERROR, f"{quoted(item.display)} is not a whole ARN", item)
+
+    service = fields[2]
+    if _HOLE in service:
+        return Verdict(_UNKNOWN, "", item)
+
+    for exception in grant.service.resource_exceptions:
+        if exception.applies_to(grant.action.name) and exception.pattern.match(pattern):
+            return Verdict(exception.severity, exception.reason, item)
+
+    return _judge_arn(item, fields, grant.service)
+
+
+def _judge_arn(item: Text, fields: list[str], service: Service) -> Verdict:
+    written, resource = fields[2], fields[5]
+    if written.lower() == service.prefix.lower():
+        if resource.startswith(_HOLE):
+            return Verdict(_UNKNOWN, "", item)
+        kind = resource.replace(_HOLE, "").split("/")[0].split(":")[0]
+        return Verdict(
+            Severity.ERROR,
+            f"{quoted(kind)} in {quoted(item.display)} is not a resource type of "
+            f"{service.prefix}",
+            item,
+        )
+    if wildcard_match(written, service.prefix):
+        return Verdict(
+            Severity.WARNING,
+            f"the service part {quoted(written)} is a wildcard and "
+            f"{service.prefix} documents no ARN",
+            item,
+        )
+    return Verdict(
+        Severity.ERROR,
+        f"{quoted(item.display)} is an ARN of {written}, not of {service.prefix}",
+        item,
+    )

@@ -1,0 +1,50 @@
+"""An action whose service prefix is a misspelling of a catalog service.
+
+`ssmmessage:OpenDataChannel` names a service that does not exist, so the
+statement silently grants nothing for it and Session Manager or ECS Exec
+fails when a session opens. Prefixes that are close to a catalog prefix
+(`ssmmessage`, `ssm-messages`, `ssmmesages`) are reported with the right
+prefix; prefixes of other services are left alone.
+
+Fail:
+
+    actions = ["ssmmessage:OpenDataChannel"]
+
+Pass:
+
+    actions = ["ssmmessages:OpenDataChannel"]
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tfcheck.check.actions import near_miss, split
+from tfcheck.check.base import Context, quoted, rule
+from tfcheck.extract.model import Statement
+from tfcheck.findings import Finding, Severity
+
+RULE = rule("TFC101", "unknown-service-prefix", Severity.ERROR,
+            "service prefix is a misspelling of a catalog service", __doc__)
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    for field in (statement.actions, statement.not_actions):
+        if field is None:
+            continue
+        for item in field.items:
+            written = split(item)
+            if written is None:
+                continue
+            service = near_miss(written.prefix, context.catalog)
+            if service is None:
+                continue
+            fixed = f"{service.prefix}:{written.name}"
+            yield RULE.finding(
+                f"unknown service prefix {quoted(written.prefix)} in "
+                f"{quoted(str(written))}; did you mean {quoted(fixed)}?",
+                written.text.location,
+                document=context.document,
+                statement=statement,
+                action=str(written),
+            )

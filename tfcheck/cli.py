@@ -1,0 +1,148 @@
+"""The command line: `tfcheck [check] PATHS`, `tfcheck rules`, `tfcheck rule ID`."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from tfcheck import __version__
+
+LOG = logging.getLogger("tfcheck")
+
+
+class _DefaultToCheck(TyperGroup):
+    """Lets `tfcheck .` mean `tfcheck check .`."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        global_only = {"--help", "-h", "--version", "-V"}
+        if not args or (args[0] not in self.commands and args[0] not in global_only):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToCheck,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    help="Check the ssmmessages statements of Terraform IAM policies before apply.",
+)
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    none = "none"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tfcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Check the ssmmessages statements of Terraform IAM policies before apply."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"tfcheck: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(
+        None, help="Terraform files or directories to check (default: .)."
+    ),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.text, "--format", "-f", help="How to print the findings."
+    ),
+    fail_on: FailOn = typer.Option(
+        FailOn.error, "--fail-on",
+        help="Lowest severity that makes the exit status 1.",
+    ),
+    exclude: List[str] = typer.Option(
+        [], "--exclude",
+        help="Glob of paths to skip, relative to the working directory; repeatable.",
+    ),
+    catalog_dirs: List[Path] = typer.Option(
+        [], "--catalog",
+        help="Directory of extra service catalog files; repeatable.",
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Log details to stderr."),
+) -> None:
+    """Check Terraform files (the default command)."""
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
+                            format="%(name)s: %(message)s")
+
+    # Imported here so that `tfcheck --version` stays fast.
+    from tfcheck.catalog import CatalogError, load_catalog
+    from tfcheck.discover import DiscoveryError, discover
+    from tfcheck.findings import Severity
+    from tfcheck.pipeline import run
+    from tfcheck.report import FORMATS
+
+    try:
+        catalog = load_catalog(catalog_dirs)
+        files = discover(list(paths or ["."]), tuple(exclude))
+    except (CatalogError, DiscoveryError) as exc:
+        _fail(str(exc))
+
+    threshold = None if fail_on is FailOn.none else Severity.parse(fail_on.value)
+    result = run(files, catalog)
+    FORMATS[output_format.value](result, sys.stdout, threshold)
+    raise typer.Exit(result.exit_code(threshold))
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: id, name, default severity and what it finds."""
+    from tfcheck.check.rules import RULES
+
+    for rule in RULES.values():
+        typer.echo(f"{rule.id}  {rule.name:<30} {rule.severity.label:<8} {rule.summary}")
+
+
+@app.command("rule")
+def show_rule(rule_id: str = typer.Argument(..., help="A rule id or name.")) -> None:
+    """Print the documentation of one rule."""
+    from tfcheck.check.rules import by_name_or_id
+
+    rule = by_name_or_id(rule_id)
+    if rule is None:
+        _fail(f"unknown rule {rule_id!r}; `tfcheck rules` lists them")
+    typer.echo(f"{rule.id} {rule.name} ({rule.severity.label})\n\n{rule.doc}")
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    """Entry point; an unexpected exception exits 2, never 1."""
+    try:
+        app(args=argv, prog_name="tfcheck")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001
+        LOG.debug("internal error", exc_info=True)
+        typer.echo(f"tfcheck: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,139 @@
+"""Terraform values as tfcheck sees them: known, partly known or unknown.
+
+Every value keeps the location where it was written. A string may hold
+unknown holes (`arn:aws:ssmmessages:${var.region}:...`): its known parts are
+still there for the rules to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Union
+
+from tfcheck.findings import Location
+from tfcheck.parse.source import SourceFile
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value tfcheck could not evaluate, named by its source text."""
+
+    source: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string; a part that is an Unknown is a hole of unknown content."""
+
+    parts: tuple[Union[str, Unknown], ...]
+    location: Location
+    # Where each character came from, so JSON inside the string can be located.
+    pieces: tuple["Piece", ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def known(self) -> bool:
+        return all(isinstance(part, str) for part in self.parts)
+
+    @property
+    def value(self) -> str:
+        """The string itself; holes are written as their source in `${}`."""
+        return "".join(
+            part if isinstance(part, str) else "${" + part.source + "}"
+            for part in self.parts
+        )
+
+    @property
+    def display(self) -> str:
+        """The string for a message: long holes shortened to `${...}`."""
+        return "".join(
+            part if isinstance(part, str)
+            else "${" + (part.source if len(part.source) <= 16 else "...") + "}"
+            for part in self.parts
+        )
+
+    def unknowns(self) -> list[Unknown]:
+        return [part for part in self.parts if isinstance(part, Unknown)]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of template text with the source offset of each character, or a hole."""
+
+    text: str
+    source: Optional[SourceFile]
+    offsets: tuple[int, ...]
+    hole: Optional[Unknown] = None
+
+    @classmethod
+    def hole_for(cls, unknown: Unknown) -> "Piece":
+        return cls("", None, (), unknown)
+
+    @classmethod
+    def from_text(cls, value: Text) -> list["Piece"]:
+        if value.pieces:
+            return list(value.pieces)
+        return [
+            cls(part, None, ()) if isinstance(part, str) else cls.hole_for(part)
+            for part in value.parts
+        ]
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A number, a bool or null."""
+
+    value: Union[bool, int, float, None]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A tuple or list."""
+
+    items: tuple["Value", ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    key_location: Location
+    value: "Value"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """An object or map; entries keep their order and any duplicate keys."""
+
+    entries: tuple[Entry, ...]
+    location: Location
+
+    def get(self, key: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.key == key:
+                return entry
+        return None
+
+
+Value = Union[Unknown, Text, Atom, Seq, Mapping]
+
+
+def unknowns_in(value: Value | None) -> Iterator[Unknown]:
+    """Every unknown part of a value, in source order."""
+    if value is None:
+        return
+    if isinstance(value, Unknown):
+        yield value
+    elif isinstance(value, Text):
+        yield from value.unknowns()
+    elif isinstance(value, Seq):
+        for item in value.items:
+            yield from unknowns_in(item)
+    elif isinstance(value, Mapping):
+        for entry in value.entries:
+            yield from unknowns_in(entry.value)
+
+
+def text(value: str, location: Location) -> Text:
+    return Text((value,), location)

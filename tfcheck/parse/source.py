@@ -1,0 +1,43 @@
+"""Source files and the mapping from character offsets to lines and columns."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from tfcheck.findings import Location
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The decoded text of one file, as the parser saw it."""
+
+    path: str
+    text: str
+    _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+        object.__setattr__(self, "_line_starts", tuple(starts))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def span(self, start: int, end: int) -> Location:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Location(self.path, line, column, end_line, end_column)
+
+    def point(self, offset: int) -> Location:
+        return self.span(offset, offset)
+
+    def snippet(self, start: int, end: int, limit: int = 60) -> str:
+        """The source text of a span on one line, shortened for messages."""
+        text = " ".join(self.text[start:end].split())
+        if len(text) > limit:
+            text = text[: limit - 3] + "..."
+        return text

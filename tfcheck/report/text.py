@@ -1,0 +1,55 @@
+"""One finding a line, `path:line:col: severity rule message [address]`."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from tfcheck.findings import Finding, Severity
+from tfcheck.pipeline import Result
+
+
+def line(finding: Finding) -> str:
+    address = f" [{finding.address}]" if finding.address else ""
+    return (
+        f"{finding.location}: {finding.severity.label} {finding.rule} "
+        f"{finding.message}{address}"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(result: Result, fail_on: Severity | None) -> str:
+    """The closing line; it says "fail" only when the exit status is 1."""
+    blocking = [
+        f for f in result.findings
+        if fail_on is not None and f.severity >= fail_on
+    ]
+    others = [f for f in result.findings if f not in blocking]
+    counts = ", ".join(
+        _plural(sum(1 for f in others if f.severity == s), s.label)
+        for s in sorted(Severity, reverse=True)
+        if any(f.severity == s for f in others)
+    )
+    scope = (
+        f"in {_plural(result.statements, 'statement')} "
+        f"({result.fully_evaluated} fully evaluated), "
+        f"{_plural(result.files, 'file')}"
+    )
+    extra = f" ({counts})" if counts else ""
+
+    if result.fatal:
+        unchecked = len({f.location.file for f in result.findings
+                         if f.rule in ("TFC000", "TFC001")})
+        return (f"tfcheck: {_plural(unchecked, 'file')} could not be checked; "
+                f"{_plural(len(blocking), 'blocking finding')}{extra} {scope}")
+    if blocking:
+        return f"tfcheck: {_plural(len(blocking), 'failure')}{extra} {scope}"
+    return f"tfcheck: no blocking findings{extra} {scope}"
+
+
+def write(result: Result, out: TextIO, fail_on: Severity | None) -> None:
+    for finding in result.findings:
+        out.write(line(finding) + "\n")
+    out.write(summary(result, fail_on) + "\n")
