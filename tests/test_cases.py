@@ -24,8 +24,10 @@ def test_c004_foreign_and_invented_arns(catalog):
     errors = [f for f in result.findings if f.name == "resource-not-star"]
     assert [(f.location.line, f.severity.label) for f in errors] == [(42, "error")] * 4
     assert {f.action for f in errors} == {
-        "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
     }
     assert all('"control-channel"' in f.message for f in errors)
     # The ARNs hold data-source values: said once, never guessed.
@@ -91,7 +93,8 @@ def test_c015_vpc_endpoint_policies(catalog):
     assert all(f.address == "aws_vpc_endpoint.ssm" for f in found)
     # `aws_vpc.main.id` in the conditions is a resource attribute.
     assert {f.location.line for f in result.findings if f.name == "unresolved"} == {
-        28, 57
+        28,
+        57,
     }
 
 

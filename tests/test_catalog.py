@@ -14,19 +14,24 @@ def test_builtin_ssmmessages_catalog(catalog):
     service = catalog.service("SSMMessages")
     assert service is not None and service.prefix == "ssmmessages"
     assert service.action_names() == [
-        "CreateControlChannel", "CreateDataChannel",
-        "OpenControlChannel", "OpenDataChannel",
+        "CreateControlChannel",
+        "CreateDataChannel",
+        "OpenControlChannel",
+        "OpenDataChannel",
     ]
     assert service.resource_types == ()
     assert service.action("createcontrolchannel").condition_keys == {
-        "ec2:sourceinstancearn", "ssm:sourceinstancearn"
+        "ec2:sourceinstancearn",
+        "ssm:sourceinstancearn",
     }
     assert service.action("OpenDataChannel").condition_keys == frozenset()
     assert set(service.credential_keys) == {
-        "ec2:sourceinstancearn", "ssm:sourceinstancearn"
+        "ec2:sourceinstancearn",
+        "ssm:sourceinstancearn",
     }
     assert [e.id for e in service.resource_exceptions] == [
-        "ssm-session-arn-on-open-data-channel", "ssmmessages-arn-pattern"
+        "ssm-session-arn-on-open-data-channel",
+        "ssmmessages-arn-pattern",
     ]
 
 
@@ -43,14 +48,23 @@ def test_every_catalog_fact_has_a_source():
 
 
 def test_an_extra_directory_replaces_a_prefix_and_adds_services(tmp_path):
-    (tmp_path / "ssmmessages.json").write_text(json.dumps({
-        "Name": "ssmmessages",
-        "Actions": [{"Name": "OpenDataChannel"}],
-        "Version": "test",
-    }))
-    (tmp_path / "ec2messages.json").write_text(json.dumps({
-        "Name": "ec2messages", "Actions": [{"Name": "GetMessages"}],
-    }))
+    (tmp_path / "ssmmessages.json").write_text(
+        json.dumps(
+            {
+                "Name": "ssmmessages",
+                "Actions": [{"Name": "OpenDataChannel"}],
+                "Version": "test",
+            }
+        )
+    )
+    (tmp_path / "ec2messages.json").write_text(
+        json.dumps(
+            {
+                "Name": "ec2messages",
+                "Actions": [{"Name": "GetMessages"}],
+            }
+        )
+    )
     catalog = load_catalog([tmp_path])
     # One prefix, one entry: never two services reporting the same finding.
     assert sorted(catalog.services) == ["ec2messages", "ssmmessages"]

@@ -85,9 +85,7 @@ def test_an_unexpected_exception_exits_two_not_one(capsys, monkeypatch):
     assert "Traceback" not in err + out
 
 
-def test_a_crash_inside_one_file_is_a_finding_and_the_run_goes_on(
-    capsys, monkeypatch
-):
+def test_a_crash_inside_one_file_is_a_finding_and_the_run_goes_on(capsys, monkeypatch):
     import tfcheck.pipeline
 
     real = tfcheck.pipeline.extract
@@ -115,8 +113,11 @@ def test_json_format_is_versioned_and_complete(capsys, monkeypatch):
     assert data["summary"]["exit_code"] == 1
     first = data["findings"][0]
     assert {k: first[k] for k in ("rule", "name", "file", "line", "column")} == {
-        "rule": "TFC102", "name": "unknown-action", "file": "fail.tf",
-        "line": 4, "column": 7,
+        "rule": "TFC102",
+        "name": "unknown-action",
+        "file": "fail.tf",
+        "line": 4,
+        "column": 7,
     }
     assert first["statement"] == {"sid": None, "index": 0}
     assert first["action"] == "ssmmessages:OpenDataChanel"
@@ -125,8 +126,13 @@ def test_json_format_is_versioned_and_complete(capsys, monkeypatch):
 
 def test_discovery_skips_tool_directories_and_excludes(tmp_path, capsys, monkeypatch):
     bad = BAD.read_text()
-    for folder in (".terraform/modules/x", ".terragrunt-cache/y", ".git", "legacy",
-                   "live/app"):
+    for folder in (
+        ".terraform/modules/x",
+        ".terragrunt-cache/y",
+        ".git",
+        "legacy",
+        "live/app",
+    ):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "main.tf").write_text(bad)
     (tmp_path / "live" / "app" / "notes.txt").write_text(bad)
@@ -162,7 +168,9 @@ def test_version(capsys):
 def test_python_dash_m_and_console_script_agree():
     process = subprocess.run(
         [sys.executable, "-m", "tfcheck", str(BAD)],
-        capture_output=True, text=True, cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
     )
     assert process.returncode == 1
     assert process.stdout.count(" TFC102 ") == 5

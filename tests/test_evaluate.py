@@ -17,19 +17,24 @@ def findings_for(tmp_path, catalog, policy: str):
 
 
 def test_indented_heredoc_keeps_source_columns(tmp_path, catalog):
-    found = findings_for(tmp_path, catalog, """<<-EOT
+    found = findings_for(
+        tmp_path,
+        catalog,
+        """<<-EOT
     {
       "Statement": [{"Effect": "Allow",
         "Action": ["ssmmessages:Open*", "ssmmessages:OpenDataChanel"],
         "Resource": "*"}]
     }
-  EOT""")
+  EOT""",
+    )
     assert triples(found) == [("unknown-action", 6, 41)]
 
 
 def test_quoted_json_string_with_escapes_is_located(tmp_path, catalog):
     found = findings_for(
-        tmp_path, catalog,
+        tmp_path,
+        catalog,
         r'"{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"ssmmessage:*\",'
         r'\"Resource\":\"*\"}}"',
     )
@@ -37,11 +42,15 @@ def test_quoted_json_string_with_escapes_is_located(tmp_path, catalog):
 
 
 def test_template_holes_inside_json_strings_keep_the_known_parts(tmp_path, catalog):
-    found = findings_for(tmp_path, catalog, """<<EOT
+    found = findings_for(
+        tmp_path,
+        catalog,
+        """<<EOT
 {"Statement": [{"Effect": "Allow",
   "Action": "ssmmessages:OpenDataChannel",
   "Resource": "arn:aws:ec2:${var.region}:111122223333:instance/*"}]}
-EOT""")
+EOT""",
+    )
     assert triples(found) == [
         ("resource-not-star", 6, 3),
         ("unresolved", 6, 28),
@@ -52,22 +61,30 @@ EOT""")
 def test_a_hole_where_json_structure_belongs_is_unresolved_not_bad_json(
     tmp_path, catalog
 ):
-    found = findings_for(tmp_path, catalog, """<<EOT
+    found = findings_for(
+        tmp_path,
+        catalog,
+        """<<EOT
 {"Statement": [{"Effect": "Allow", "Action": ${jsonencode(var.actions)},
   "Resource": "*"}]}
-EOT""")
+EOT""",
+    )
     assert [(f.name, f.location.line) for f in found] == [("unresolved", 4)]
     assert "jsonencode(var.actions)" in found[0].message
 
 
 def test_escaped_interpolation_is_literal_text(tmp_path, catalog):
-    found = findings_for(tmp_path, catalog, """jsonencode({
+    found = findings_for(
+        tmp_path,
+        catalog,
+        """jsonencode({
     Statement = [{
       Effect   = "Allow"
       Action   = "ssmmessages:OpenDataChannel"
       Resource = "arn:aws:ssm:*:*:session/$${aws:userid}-*"
     }]
-  })""")
+  })""",
+    )
     assert [(f.name, f.severity.label) for f in found] == [
         ("resource-not-star", "note")
     ]
@@ -75,22 +92,30 @@ def test_escaped_interpolation_is_literal_text(tmp_path, catalog):
 
 
 def test_template_directive_heredoc_is_reported_not_guessed(tmp_path, catalog):
-    found = findings_for(tmp_path, catalog, """<<EOT
+    found = findings_for(
+        tmp_path,
+        catalog,
+        """<<EOT
 {"Statement": [%{ for a in var.actions }{"Effect": "Allow", "Action": "${a}",
   "Resource": "*"}%{ endfor }]}
-EOT""")
+EOT""",
+    )
     assert [(f.name, f.location.line) for f in found] == [("unresolved", 3)]
 
 
 def test_jsonencode_object_with_expression_keys_and_values(tmp_path, catalog):
-    found = findings_for(tmp_path, catalog, """jsonencode({
+    found = findings_for(
+        tmp_path,
+        catalog,
+        """jsonencode({
     Statement = [{
       Effect    = "Allow"
       Action    = ["ssmmessages:OpenDataChannel"]
       Resource  = "*"
       Condition = { StringEquals = { (var.key) = "x" } }
     }]
-  })""")
+  })""",
+    )
     assert [(f.name, f.location.line) for f in found] == [("unresolved", 8)]
 
 
@@ -130,5 +155,6 @@ def test_merges_and_dynamic_statements_are_reported_as_not_checked(tmp_path, cat
 """)
     result = check_tree(tmp_path, catalog)
     assert [(f.name, f.location.line) for f in result.findings] == [
-        ("unresolved", 2), ("unresolved", 4)
+        ("unresolved", 2),
+        ("unresolved", 4),
     ]

@@ -72,7 +72,7 @@ def test_comments_never_count_as_values(tmp_path, catalog):
         "    ]\n"
         '    resources = ["*"]\n'
         "  }\n"
-        "  # statement { actions = [\"ssmmessages:Nope\"] }\n"
+        '  # statement { actions = ["ssmmessages:Nope"] }\n'
         "}\n"
     )
     result = check_tree(tmp_path, catalog)

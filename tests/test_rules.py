@@ -59,13 +59,22 @@ def test_messages(catalog):
         'did you mean "ssmmessages:OpenDataChannel"?',
     )
     assert _messages(catalog, "unknown-action")[:3] == [
-        ("error", 'unknown action "ssmmessages:OpenDataChanel": ssmmessages defines '
-                  'no such action; did you mean "ssmmessages:OpenDataChannel"?'),
-        ("error", 'unknown action "ssmmessages:CreateControlChannels": ssmmessages '
-                  'defines no such action; did you mean '
-                  '"ssmmessages:CreateControlChannel"?'),
-        ("error", 'unknown action "ssm:CreateDataChannel": CreateDataChannel belongs '
-                  'to ssmmessages; did you mean "ssmmessages:CreateDataChannel"?'),
+        (
+            "error",
+            'unknown action "ssmmessages:OpenDataChanel": ssmmessages defines '
+            'no such action; did you mean "ssmmessages:OpenDataChannel"?',
+        ),
+        (
+            "error",
+            'unknown action "ssmmessages:CreateControlChannels": ssmmessages '
+            "defines no such action; did you mean "
+            '"ssmmessages:CreateControlChannel"?',
+        ),
+        (
+            "error",
+            'unknown action "ssm:CreateDataChannel": CreateDataChannel belongs '
+            'to ssmmessages; did you mean "ssmmessages:CreateDataChannel"?',
+        ),
     ]
     assert _messages(catalog, "wildcard-matches-nothing")[0] == (
         "warning",
@@ -88,30 +97,41 @@ def test_messages(catalog):
     )
     assert [severity for severity, _ in resource[2:4]] == ["warning", "note"]
     assert _messages(catalog, "condition-key-not-for-action") == [
-        ("error", 'condition key "ssmmessages:SessionId" is never present for '
-                  "ssmmessages:OpenDataChannel, so this statement grants nothing "
-                  "for it; use one of ec2:SourceInstanceARN, ssm:SourceInstanceARN "
-                  "or an aws: global key"),
-        ("warning", 'condition key "ssm:resourceTag/Team" is never present for '
-                    "ssmmessages:OpenDataChannel, so the StringEqualsIfExists "
-                    "condition has no effect on it; use one of ec2:SourceInstanceARN, "
-                    "ssm:SourceInstanceARN or an aws: global key"),
+        (
+            "error",
+            'condition key "ssmmessages:SessionId" is never present for '
+            "ssmmessages:OpenDataChannel, so this statement grants nothing "
+            "for it; use one of ec2:SourceInstanceARN, ssm:SourceInstanceARN "
+            "or an aws: global key",
+        ),
+        (
+            "warning",
+            'condition key "ssm:resourceTag/Team" is never present for '
+            "ssmmessages:OpenDataChannel, so the StringEqualsIfExists "
+            "condition has no effect on it; use one of ec2:SourceInstanceARN, "
+            "ssm:SourceInstanceARN or an aws: global key",
+        ),
     ]
     assert _messages(catalog, "invalid-effect")[0] == (
-        "error", 'effect "allow" is not valid: write "Allow", with that case'
+        "error",
+        'effect "allow" is not valid: write "Allow", with that case',
     )
     assert _messages(catalog, "policy-not-json") == [
         ("error", "the policy is empty, not a JSON document"),
         ("error", "the policy is not valid JSON: unexpected '}'"),
     ]
     assert _messages(catalog, "unresolved")[0] == (
-        "note", "statement not fully evaluated: var.actions is not known before "
-                "apply; its known parts were checked",
+        "note",
+        "statement not fully evaluated: var.actions is not known before "
+        "apply; its known parts were checked",
     )
     assert _messages(catalog, "parse-error") == [
-        ("error", "cannot parse Terraform: unexpected ':'; an IAM policy variable "
-                  "must be written &{aws:username} in aws_iam_policy_document or "
-                  "$${aws:username} in other strings"),
+        (
+            "error",
+            "cannot parse Terraform: unexpected ':'; an IAM policy variable "
+            "must be written &{aws:username} in aws_iam_policy_document or "
+            "$${aws:username} in other strings",
+        ),
     ]
     assert _messages(catalog, "empty-file") == [
         ("note", "file is empty; nothing to check")

@@ -56,7 +56,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: bool = typer.Option(
-        False, "--version", "-V", callback=_version, is_eager=True,
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
         help="Print the version and exit.",
     ),
 ) -> None:
@@ -77,23 +81,27 @@ def check(
         OutputFormat.text, "--format", "-f", help="How to print the findings."
     ),
     fail_on: FailOn = typer.Option(
-        FailOn.error, "--fail-on",
+        FailOn.error,
+        "--fail-on",
         help="Lowest severity that makes the exit status 1.",
     ),
     exclude: List[str] = typer.Option(
-        [], "--exclude",
+        [],
+        "--exclude",
         help="Glob of paths to skip, relative to the working directory; repeatable.",
     ),
     catalog_dirs: List[Path] = typer.Option(
-        [], "--catalog",
+        [],
+        "--catalog",
         help="Directory of extra service catalog files; repeatable.",
     ),
     debug: bool = typer.Option(False, "--debug", help="Log details to stderr."),
 ) -> None:
     """Check Terraform files (the default command)."""
     if debug:
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
-                            format="%(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s"
+        )
 
     # Imported here so that `tfcheck --version` stays fast.
     from tfcheck.catalog import CatalogError, load_catalog
@@ -120,7 +128,9 @@ def list_rules() -> None:
     from tfcheck.check.rules import RULES
 
     for rule in RULES.values():
-        typer.echo(f"{rule.id}  {rule.name:<30} {rule.severity.label:<8} {rule.summary}")
+        typer.echo(
+            f"{rule.id}  {rule.name:<30} {rule.severity.label:<8} {rule.summary}"
+        )
 
 
 @app.command("rule")

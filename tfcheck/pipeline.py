@@ -53,13 +53,16 @@ def run(files: list[SourcePath], catalog: Catalog) -> Result:
             _check_file(source_path, catalog, result)
         except Exception as exc:  # noqa: BLE001 - one file must not stop the run
             LOG.debug("internal error on %s", source_path.display, exc_info=True)
-            result.findings.append(internal_error.RULE.finding(
-                f"tfcheck failed on this file ({type(exc).__name__}: {exc}); "
-                "rerun with --debug and report it",
-                Location(source_path.display, 1, 1),
-            ))
-        LOG.debug("%s: %.1f ms", source_path.display,
-                  (time.perf_counter() - started) * 1000)
+            result.findings.append(
+                internal_error.RULE.finding(
+                    f"tfcheck failed on this file ({type(exc).__name__}: {exc}); "
+                    "rerun with --debug and report it",
+                    Location(source_path.display, 1, 1),
+                )
+            )
+        LOG.debug(
+            "%s: %.1f ms", source_path.display, (time.perf_counter() - started) * 1000
+        )
 
     result.findings.sort(key=Finding.sort_key)
     return result

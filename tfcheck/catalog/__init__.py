@@ -142,15 +142,15 @@ def _read_json(path: Any, name: str) -> Any:
 
 def _service(data: Any, origin: str) -> Service:
     if not isinstance(data, dict) or not isinstance(data.get("Name"), str):
-        raise CatalogError(f"{origin}: a service file needs a string \"Name\"")
+        raise CatalogError(f'{origin}: a service file needs a string "Name"')
     actions_data = data.get("Actions")
     if not isinstance(actions_data, list):
-        raise CatalogError(f"{origin}: a service file needs an \"Actions\" list")
+        raise CatalogError(f'{origin}: a service file needs an "Actions" list')
 
     actions: dict[str, Action] = {}
     for item in actions_data:
         if not isinstance(item, dict) or not isinstance(item.get("Name"), str):
-            raise CatalogError(f"{origin}: every action needs a string \"Name\"")
+            raise CatalogError(f'{origin}: every action needs a string "Name"')
         keys = frozenset(k.lower() for k in item.get("ActionConditionKeys", []))
         types = tuple(r.get("Name", "") for r in item.get("Resources", []))
         actions[item["Name"].lower()] = Action(item["Name"], keys, types)
@@ -161,7 +161,9 @@ def _service(data: Any, origin: str) -> Service:
         if isinstance(k, dict) and isinstance(k.get("Name"), str)
     }
     resource_types = tuple(
-        r["Name"] for r in data.get("Resources", []) if isinstance(r, dict) and "Name" in r
+        r["Name"]
+        for r in data.get("Resources", [])
+        if isinstance(r, dict) and "Name" in r
     )
     return Service(
         prefix=data["Name"],

@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from tfcheck.catalog import Action, Catalog, Service
 from tfcheck.evaluate.values import Text, Unknown
@@ -35,6 +36,17 @@ def split(value: object) -> ActionName | None:
     if not colon:
         return None
     return ActionName(value, prefix, name)
+
+
+def written_actions(statement: Statement) -> Iterator[ActionName]:
+    """Every fully known action string of `actions` and `not_actions`."""
+    for field in (statement.actions, statement.not_actions):
+        if field is None:
+            continue
+        for item in field.items:
+            written = split(item)
+            if written is not None:
+                yield written
 
 
 @lru_cache(maxsize=512)
@@ -94,7 +106,9 @@ def catalog_actions(field: Field | None, catalog: Catalog) -> list[Grant]:
         if service is None:
             continue
         for action in matching_actions(written, service):
-            grants.setdefault((service.prefix, action.name), Grant(service, action, written))
+            grants.setdefault(
+                (service.prefix, action.name), Grant(service, action, written)
+            )
     return list(grants.values())
 
 

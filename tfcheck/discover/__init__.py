@@ -35,7 +35,8 @@ def display_path(path: Path, cwd: Path) -> str:
 def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
     name = display.rsplit("/", 1)[-1]
     return any(
-        fnmatch.fnmatchcase(display, p) or fnmatch.fnmatchcase(name, p)
+        fnmatch.fnmatchcase(display, p)
+        or fnmatch.fnmatchcase(name, p)
         or fnmatch.fnmatchcase(display + "/", p)
         for p in patterns
     )
@@ -63,7 +64,8 @@ def discover(
         for root, directories, files in os.walk(path):
             root_path = Path(root)
             directories[:] = sorted(
-                d for d in directories
+                d
+                for d in directories
                 if d not in SKIPPED_DIRECTORIES
                 and not _excluded(display_path(root_path / d, cwd), excludes)
             )

@@ -91,13 +91,17 @@ def _template_pieces(
 
     def flush(end: int) -> None:
         if end > run_start:
-            pieces.append(Piece(text[run_start:end], source, tuple(offsets[run_start:end])))
+            pieces.append(
+                Piece(text[run_start:end], source, tuple(offsets[run_start:end]))
+            )
 
     while i < len(text):
         if text.startswith(("$${", "%%{"), i):
             flush(i)
             # The doubled sign is an escape: keep one, as Terraform does.
-            pieces.append(Piece(text[i + 1 : i + 3], source, (offsets[i], offsets[i + 2])))
+            pieces.append(
+                Piece(text[i + 1 : i + 3], source, (offsets[i], offsets[i + 2]))
+            )
             i += 3
             run_start = i
         elif text.startswith("%{", i):
@@ -230,7 +234,9 @@ def _to_value(node: JsonNode, mapped: _Mapped) -> Value:
             key_location = mapped.location(pair.key_start, pair.key_end)
             key = mapped.text_value(pair.key, key_location)
             if key.known:
-                entries.append(Entry(key.value, key_location, _to_value(pair.value, mapped)))
+                entries.append(
+                    Entry(key.value, key_location, _to_value(pair.value, mapped))
+                )
             else:
                 hole = key.unknowns()[0]
                 entries.append(Entry("${" + hole.source + "}", key_location, hole))

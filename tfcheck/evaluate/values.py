@@ -47,7 +47,8 @@ class Text:
     def display(self) -> str:
         """The string for a message: long holes shortened to `${...}`."""
         return "".join(
-            part if isinstance(part, str)
+            part
+            if isinstance(part, str)
             else "${" + (part.source if len(part.source) <= 16 else "...") + "}"
             for part in self.parts
         )

@@ -54,7 +54,12 @@ class Statement:
         found: list[Unknown] = []
         for value in (self.sid, self.effect):
             found.extend(unknowns_in(value))
-        for field in (self.actions, self.not_actions, self.resources, self.not_resources):
+        for field in (
+            self.actions,
+            self.not_actions,
+            self.resources,
+            self.not_resources,
+        ):
             if field is not None:
                 for item in field.items:
                     found.extend(unknowns_in(item))

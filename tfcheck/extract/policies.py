@@ -78,8 +78,9 @@ def extract(parsed: ParsedFile, evaluator: Evaluator | None = None) -> Extractio
     for block in _blocks(parsed.tree.body):
         labels = _labels(block, evaluator)
         if labels[:2] == ["data", "aws_iam_policy_document"] and len(labels) == 3:
-            _policy_document(block, f"data.aws_iam_policy_document.{labels[2]}",
-                             evaluator, result)
+            _policy_document(
+                block, f"data.aws_iam_policy_document.{labels[2]}", evaluator, result
+            )
         elif labels[:1] == ["resource"] and len(labels) == 3:
             address = f"{labels[1]}.{labels[2]}"
             argument = POLICY_ARGUMENTS.get(labels[1])
@@ -133,13 +134,15 @@ def _policy_document(
     for name in MERGE_ARGUMENTS:
         if name in attributes:
             node = attributes[name]
-            result.gaps.append(Gap(
-                "unresolved",
-                f"{name} = {evaluator.source_text(node.expression)} is not merged "
-                "yet; the statements it brings in were not checked",
-                evaluator.location(node),
-                address,
-            ))
+            result.gaps.append(
+                Gap(
+                    "unresolved",
+                    f"{name} = {evaluator.source_text(node.expression)} is not merged "
+                    "yet; the statements it brings in were not checked",
+                    evaluator.location(node),
+                    address,
+                )
+            )
 
     statements = []
     for child in block.body.children:
@@ -147,20 +150,26 @@ def _policy_document(
             continue
         labels = _labels(child, evaluator)
         if labels == ["dynamic", "statement"]:
-            result.gaps.append(Gap(
-                "unresolved",
-                'dynamic "statement" block is not expanded yet; '
-                "its statements were not checked",
-                evaluator.location(child),
-                address,
-            ))
+            result.gaps.append(
+                Gap(
+                    "unresolved",
+                    'dynamic "statement" block is not expanded yet; '
+                    "its statements were not checked",
+                    evaluator.location(child),
+                    address,
+                )
+            )
         elif labels == ["statement"]:
             statements.append(_hcl_statement(child, len(statements), evaluator))
 
-    result.documents.append(PolicyDocument(
-        address, "aws_iam_policy_document", evaluator.location(block),
-        tuple(statements),
-    ))
+    result.documents.append(
+        PolicyDocument(
+            address,
+            "aws_iam_policy_document",
+            evaluator.location(block),
+            tuple(statements),
+        )
+    )
 
 
 def _hcl_statement(block: BlockRule, index: int, evaluator: Evaluator) -> Statement:
@@ -176,23 +185,10 @@ def _hcl_statement(block: BlockRule, index: int, evaluator: Evaluator) -> Statem
             return None
         return Field(evaluator.location(node), _items(value(name)))
 
-    conditions = []
-    for condition in _blocks(block.body, "condition"):
-        inner = _attributes(condition.body)
-        location = evaluator.location(condition)
-
-        def part(name: str, where: Location = location) -> Value:
-            node = inner.get(name)
-            if node is None:
-                return Unknown(f"missing {name}", where)
-            return _policy_variables(evaluator.plain(node.expression))
-
-        values_node = inner.get("values")
-        values = Field(
-            evaluator.location(values_node) if values_node else location,
-            _items(part("values")),
-        )
-        conditions.append(Condition(part("test"), part("variable"), values, location))
+    conditions = tuple(
+        _hcl_condition(condition, evaluator)
+        for condition in _blocks(block.body, "condition")
+    )
 
     return Statement(
         index=index,
@@ -203,8 +199,26 @@ def _hcl_statement(block: BlockRule, index: int, evaluator: Evaluator) -> Statem
         not_actions=field("not_actions"),
         resources=field("resources"),
         not_resources=field("not_resources"),
-        conditions=tuple(conditions),
+        conditions=conditions,
     )
+
+
+def _hcl_condition(block: BlockRule, evaluator: Evaluator) -> Condition:
+    attributes = _attributes(block.body)
+    location = evaluator.location(block)
+
+    def part(name: str) -> Value:
+        node = attributes.get(name)
+        if node is None:
+            return Unknown(f"missing {name}", location)
+        return _policy_variables(evaluator.plain(node.expression))
+
+    values_node = attributes.get("values")
+    values = Field(
+        evaluator.location(values_node) if values_node else location,
+        _items(part("values")),
+    )
+    return Condition(part("test"), part("variable"), values, location)
 
 
 def _policy_variables(value: Value) -> Value:
@@ -212,12 +226,14 @@ def _policy_variables(value: Value) -> Value:
     if isinstance(value, Text) and any(
         isinstance(p, str) and "&{" in p for p in value.parts
     ):
-        parts = tuple(p.replace("&{", "${") if isinstance(p, str) else p
-                      for p in value.parts)
+        parts = tuple(
+            p.replace("&{", "${") if isinstance(p, str) else p for p in value.parts
+        )
         return Text(parts, value.location, value.pieces)
     if isinstance(value, Seq):
-        return Seq(tuple(_policy_variables(item) for item in value.items),
-                   value.location)
+        return Seq(
+            tuple(_policy_variables(item) for item in value.items), value.location
+        )
     return value
 
 
@@ -241,16 +257,20 @@ def _json_policy(
         decoded = decode_json(value)
         if isinstance(decoded, NotJson):
             if decoded.hole is not None:
-                result.gaps.append(Gap(
-                    "unresolved",
-                    f"the policy JSON is built around ${{{decoded.hole.source}}}, "
-                    "which tfcheck could not evaluate; its statements were not checked",
-                    decoded.hole.location,
-                    address,
-                ))
+                result.gaps.append(
+                    Gap(
+                        "unresolved",
+                        "the policy JSON is built around "
+                        f"${{{decoded.hole.source}}}, which tfcheck could not "
+                        "evaluate; its statements were not checked",
+                        decoded.hole.location,
+                        address,
+                    )
+                )
             else:
-                result.gaps.append(Gap("not-json", decoded.message,
-                                       decoded.location, address))
+                result.gaps.append(
+                    Gap("not-json", decoded.message, decoded.location, address)
+                )
             return
         document = decoded
     else:
@@ -258,21 +278,25 @@ def _json_policy(
 
     if isinstance(document, Unknown):
         if not _DOCUMENT_REFERENCE.match(document.source.replace(" ", "")):
-            result.gaps.append(Gap(
-                "unresolved",
-                f"the policy is {document.source}, which tfcheck could not "
-                "evaluate; its statements were not checked",
-                document.location,
-                address,
-            ))
+            result.gaps.append(
+                Gap(
+                    "unresolved",
+                    f"the policy is {document.source}, which tfcheck could not "
+                    "evaluate; its statements were not checked",
+                    document.location,
+                    address,
+                )
+            )
         return
     if not isinstance(document, Mapping):
-        result.gaps.append(Gap(
-            "not-json",
-            "the policy must be a JSON object; write it as jsonencode({...})",
-            location,
-            address,
-        ))
+        result.gaps.append(
+            Gap(
+                "not-json",
+                "the policy must be a JSON object; write it as jsonencode({...})",
+                location,
+                address,
+            )
+        )
         return
 
     result.documents.append(_json_document(document, address, location, result))
@@ -286,25 +310,29 @@ def _json_document(
     if entry is not None:
         value = entry.value
         if isinstance(value, Unknown):
-            result.gaps.append(Gap(
-                "unresolved",
-                f"Statement is {value.source}, which tfcheck could not evaluate; "
-                "its statements were not checked",
-                value.location,
-                address,
-            ))
+            result.gaps.append(
+                Gap(
+                    "unresolved",
+                    f"Statement is {value.source}, which tfcheck could not evaluate; "
+                    "its statements were not checked",
+                    value.location,
+                    address,
+                )
+            )
         items = value.items if isinstance(value, Seq) else (value,)
         for item in items:
             if isinstance(item, Mapping):
                 statements.append(_json_statement(item, len(statements)))
             elif isinstance(item, Unknown) and item is not value:
-                result.gaps.append(Gap(
-                    "unresolved",
-                    f"a statement is {item.source}, which tfcheck could not "
-                    "evaluate; it was not checked",
-                    item.location,
-                    address,
-                ))
+                result.gaps.append(
+                    Gap(
+                        "unresolved",
+                        f"a statement is {item.source}, which tfcheck could not "
+                        "evaluate; it was not checked",
+                        item.location,
+                        address,
+                    )
+                )
     return PolicyDocument(address, "json", location, tuple(statements))
 
 
@@ -345,11 +373,16 @@ def _json_conditions(value: Value, location: Location) -> Iterator[Condition]:
         op = Text((operator.key,), operator.key_location)
         keys = operator.value
         if not isinstance(keys, Mapping):
-            yield Condition(op, keys, Field(operator.key_location, ()),
-                            operator.key_location)
+            yield Condition(
+                op, keys, Field(operator.key_location, ()), operator.key_location
+            )
             continue
         for key in keys.entries:
-            name = (key.value if isinstance(key.value, Unknown) and
-                    key.key.startswith("${") else Text((key.key,), key.key_location))
-            yield Condition(op, name, Field(key.key_location, _items(key.value)),
-                            key.key_location)
+            name = (
+                key.value
+                if isinstance(key.value, Unknown) and key.key.startswith("${")
+                else Text((key.key,), key.key_location)
+            )
+            yield Condition(
+                op, name, Field(key.key_location, _items(key.value)), key.key_location
+            )

@@ -95,7 +95,9 @@ def parse_source(source: SourceFile) -> ParsedFile | FileProblem:
         except Exception:  # noqa: BLE001
             pass
         else:
-            LOG.debug("%s: parsed after trimming blanks after heredoc markers", source.path)
+            LOG.debug(
+                "%s: parsed after trimming blanks after heredoc markers", source.path
+            )
             return ParsedFile(SourceFile(source.path, repaired), tree)
 
     return _describe(source, error)
@@ -115,8 +117,10 @@ def _describe(source: SourceFile, error: Exception) -> FileProblem:
     elif isinstance(error, UnexpectedToken):
         token = error.token
         text = str(token).strip() or token.type
-        reason = "unexpected end of file" if token.type == "$END" else (
-            f"unexpected {text!r}"
+        reason = (
+            "unexpected end of file"
+            if token.type == "$END"
+            else (f"unexpected {text!r}")
         )
     elif isinstance(error, UnexpectedEOF):
         reason = "unexpected end of file"

@@ -92,10 +92,14 @@ def _convert(node: Tree | Token) -> JsonNode:
 
     if kind == "string":
         token = node.children[0]
-        return JsonNode(json.loads(str(token)), "string", token.start_pos, token.end_pos)
+        return JsonNode(
+            json.loads(str(token)), "string", token.start_pos, token.end_pos
+        )
     if kind == "number":
         token = node.children[0]
-        return JsonNode(json.loads(str(token)), "number", token.start_pos, token.end_pos)
+        return JsonNode(
+            json.loads(str(token)), "number", token.start_pos, token.end_pos
+        )
     if kind in ("true", "false"):
         return JsonNode(kind == "true", "bool", start, end)
     if kind == "null":

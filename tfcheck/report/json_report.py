@@ -26,7 +26,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "end_column": loc.end_column or loc.column,
         "address": finding.address or None,
         "statement": (
-            None if finding.statement_index is None
+            None
+            if finding.statement_index is None
             else {"sid": finding.sid, "index": finding.statement_index}
         ),
         "action": finding.action,

@@ -23,8 +23,7 @@ def _plural(count: int, word: str) -> str:
 def summary(result: Result, fail_on: Severity | None) -> str:
     """The closing line; it says "fail" only when the exit status is 1."""
     blocking = [
-        f for f in result.findings
-        if fail_on is not None and f.severity >= fail_on
+        f for f in result.findings if fail_on is not None and f.severity >= fail_on
     ]
     others = [f for f in result.findings if f not in blocking]
     counts = ", ".join(
@@ -40,10 +39,13 @@ def summary(result: Result, fail_on: Severity | None) -> str:
     extra = f" ({counts})" if counts else ""
 
     if result.fatal:
-        unchecked = len({f.location.file for f in result.findings
-                         if f.rule in ("TFC000", "TFC001")})
-        return (f"tfcheck: {_plural(unchecked, 'file')} could not be checked; "
-                f"{_plural(len(blocking), 'blocking finding')}{extra} {scope}")
+        unchecked = len(
+            {f.location.file for f in result.findings if f.rule in ("TFC000", "TFC001")}
+        )
+        return (
+            f"tfcheck: {_plural(unchecked, 'file')} could not be checked; "
+            f"{_plural(len(blocking), 'blocking finding')}{extra} {scope}"
+        )
     if blocking:
         return f"tfcheck: {_plural(len(blocking), 'failure')}{extra} {scope}"
     return f"tfcheck: no blocking findings{extra} {scope}"

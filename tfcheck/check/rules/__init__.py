@@ -52,6 +52,4 @@ STATEMENT_CHECKS: tuple[StatementCheck, ...] = tuple(
 
 def by_name_or_id(key: str) -> Rule | None:
     lowered = key.lower()
-    return next(
-        (r for r in RULES.values() if lowered in (r.id.lower(), r.name)), None
-    )
+    return next((r for r in RULES.values() if lowered in (r.id.lower(), r.name)), None)

@@ -41,8 +41,13 @@ from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC105", "condition-key-not-for-action", Severity.ERROR,
-            "service condition key is never present for the action", __doc__)
+RULE = rule(
+    "TFC105",
+    "condition-key-not-for-action",
+    Severity.ERROR,
+    "service condition key is never present for the action",
+    __doc__,
+)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
@@ -70,12 +75,19 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
             if no_effect:
                 effect = f"so the {op} condition has no effect on it"
             else:
-                effect = f"so this statement {'denies' if denies else 'grants'} " \
-                         "nothing for it"
-            valid = sorted(set(grant.action.condition_keys) | set(service.credential_keys))
+                effect = (
+                    f"so this statement {'denies' if denies else 'grants'} "
+                    "nothing for it"
+                )
+            valid = sorted(
+                set(grant.action.condition_keys) | set(service.credential_keys)
+            )
             spelled = [_spelling(k, service) for k in valid]
-            hint = ("use one of " + ", ".join(spelled) + " or an aws: global key"
-                    if spelled else "use an aws: global key")
+            hint = (
+                "use one of " + ", ".join(spelled) + " or an aws: global key"
+                if spelled
+                else "use an aws: global key"
+            )
             yield RULE.finding(
                 f"condition key {quoted(key.value)} is never present for {name}, "
                 f"{effect}; {hint}",

@@ -7,5 +7,6 @@ that the file was seen and that there was nothing in it to check.
 from tfcheck.check.base import rule
 from tfcheck.findings import Severity
 
-RULE = rule("TFC003", "empty-file", Severity.NOTE,
-            "file is empty; nothing to check", __doc__)
+RULE = rule(
+    "TFC003", "empty-file", Severity.NOTE, "file is empty; nothing to check", __doc__
+)

@@ -9,5 +9,10 @@ the file if you can.
 from tfcheck.check.base import rule
 from tfcheck.findings import Severity
 
-RULE = rule("TFC000", "internal-error", Severity.ERROR,
-            "tfcheck failed on this file; a bug to report", __doc__)
+RULE = rule(
+    "TFC000",
+    "internal-error",
+    Severity.ERROR,
+    "tfcheck failed on this file; a bug to report",
+    __doc__,
+)

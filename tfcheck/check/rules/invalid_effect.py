@@ -22,8 +22,13 @@ from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC106", "invalid-effect", Severity.ERROR,
-            "effect is not exactly Allow or Deny", __doc__)
+RULE = rule(
+    "TFC106",
+    "invalid-effect",
+    Severity.ERROR,
+    "effect is not exactly Allow or Deny",
+    __doc__,
+)
 
 _VALID = ("Allow", "Deny")
 

@@ -19,5 +19,10 @@ A heredoc end marker followed by blanks is accepted, as Terraform accepts it.
 from tfcheck.check.base import rule
 from tfcheck.findings import Severity
 
-RULE = rule("TFC001", "parse-error", Severity.ERROR,
-            "file cannot be read or parsed as Terraform", __doc__)
+RULE = rule(
+    "TFC001",
+    "parse-error",
+    Severity.ERROR,
+    "file cannot be read or parsed as Terraform",
+    __doc__,
+)

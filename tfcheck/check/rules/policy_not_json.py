@@ -20,5 +20,10 @@ Pass:
 from tfcheck.check.base import rule
 from tfcheck.findings import Severity
 
-RULE = rule("TFC004", "policy-not-json", Severity.ERROR,
-            "policy text is not a JSON policy document", __doc__)
+RULE = rule(
+    "TFC004",
+    "policy-not-json",
+    Severity.ERROR,
+    "policy text is not a JSON policy document",
+    __doc__,
+)

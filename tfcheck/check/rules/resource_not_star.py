@@ -47,8 +47,13 @@ from tfcheck.evaluate.values import Text, Unknown
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC104", "resource-not-star", Severity.ERROR,
-            'resource other than "*" on an action without resource types', __doc__)
+RULE = rule(
+    "TFC104",
+    "resource-not-star",
+    Severity.ERROR,
+    'resource other than "*" on an action without resource types',
+    __doc__,
+)
 
 _HOLE = "\uffff"
 _OK = 4
@@ -81,7 +86,9 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 f"resources is empty, so this statement {outcome} for {name}; "
                 'use resources = ["*"]',
                 field.location,
-                document=context.document, statement=statement, action=name,
+                document=context.document,
+                statement=statement,
+                action=name,
             )
         elif best.rank in (_OK, _UNKNOWN):
             continue
@@ -92,7 +99,9 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 f"{outcome} for it: {reasons}; {grant.service.prefix} has no "
                 'resource types, use "*"',
                 field.location,
-                document=context.document, statement=statement, action=name,
+                document=context.document,
+                statement=statement,
+                action=name,
                 subject=name + "|" + reasons,
             )
         else:
@@ -101,7 +110,9 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 f"{name} on {quoted(best.resource.display)}: {best.reason}; "
                 f'"*" is the documented resource',
                 best.resource.location,
-                document=context.document, statement=statement, action=name,
+                document=context.document,
+                statement=statement,
+                action=name,
                 severity=Severity(best.rank),
                 subject=name + "|" + best.resource.value,
             )
@@ -125,7 +136,9 @@ def _judge(item: object, grant: Grant) -> Verdict:
     if len(fields) < 6:
         if _HOLE in pattern:
             return Verdict(_UNKNOWN, "", item)
-        return Verdict(Severity.ERROR, f"{quoted(item.display)} is not a whole ARN", item)
+        return Verdict(
+            Severity.ERROR, f"{quoted(item.display)} is not a whole ARN", item
+        )
 
     service = fields[2]
     if _HOLE in service:

@@ -23,51 +23,63 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tfcheck.check.actions import near_miss, split, suggest
+from tfcheck.catalog import Catalog
+from tfcheck.check.actions import ActionName, near_miss, suggest, written_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC102", "unknown-action", Severity.ERROR,
-            "action is not defined by its service", __doc__)
+RULE = rule(
+    "TFC102",
+    "unknown-action",
+    Severity.ERROR,
+    "action is not defined by its service",
+    __doc__,
+)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     catalog = context.catalog
-    for field in (statement.actions, statement.not_actions):
-        if field is None:
+    for written in written_actions(statement):
+        if written.has_wildcard:
             continue
-        for item in field.items:
-            written = split(item)
-            if written is None or written.has_wildcard:
-                continue
-            service = catalog.service(written.prefix)
+        message = _problem(written, catalog)
+        if message is None:
+            continue
+        yield RULE.finding(
+            message,
+            written.text.location,
+            document=context.document,
+            statement=statement,
+            action=str(written),
+        )
 
-            if service is not None:
-                if service.action(written.name):
-                    continue
-                guess = suggest(written.name, service.action_names())
-                hint = (f"; did you mean {quoted(service.prefix + ':' + guess)}?"
-                        if guess else
-                        f"; its actions are {', '.join(service.action_names())}")
-                message = (f"unknown action {quoted(str(written))}: "
-                           f"{service.prefix} defines no such action{hint}")
-            elif near_miss(written.prefix, catalog) is None:
-                owner = next((s for s in catalog.services.values()
-                              if s.action(written.name)), None)
-                if owner is None:
-                    continue
-                right = f"{owner.prefix}:{owner.action(written.name).name}"
-                message = (f"unknown action {quoted(str(written))}: "
-                           f"{owner.action(written.name).name} belongs to "
-                           f"{owner.prefix}; did you mean {quoted(right)}?")
-            else:
-                continue
 
-            yield RULE.finding(
-                message,
-                written.text.location,
-                document=context.document,
-                statement=statement,
-                action=str(written),
+def _problem(written: ActionName, catalog: Catalog) -> str | None:
+    service = catalog.service(written.prefix)
+    if service is not None:
+        if service.action(written.name):
+            return None
+        guess = suggest(written.name, service.action_names())
+        hint = (
+            f"; did you mean {quoted(service.prefix + ':' + guess)}?"
+            if guess
+            else f"; its actions are {', '.join(service.action_names())}"
+        )
+        return (
+            f"unknown action {quoted(str(written))}: "
+            f"{service.prefix} defines no such action{hint}"
+        )
+
+    # A misspelt prefix is unknown-service-prefix's to report.
+    if near_miss(written.prefix, catalog) is not None:
+        return None
+    for owner in catalog.services.values():
+        action = owner.action(written.name)
+        if action is not None:
+            right = f"{owner.prefix}:{action.name}"
+            return (
+                f"unknown action {quoted(str(written))}: {action.name} belongs to "
+                f"{owner.prefix}; did you mean {quoted(right)}?"
             )
+    return None

@@ -19,32 +19,31 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tfcheck.check.actions import near_miss, split
+from tfcheck.check.actions import near_miss, written_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC101", "unknown-service-prefix", Severity.ERROR,
-            "service prefix is a misspelling of a catalog service", __doc__)
+RULE = rule(
+    "TFC101",
+    "unknown-service-prefix",
+    Severity.ERROR,
+    "service prefix is a misspelling of a catalog service",
+    __doc__,
+)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    for field in (statement.actions, statement.not_actions):
-        if field is None:
+    for written in written_actions(statement):
+        service = near_miss(written.prefix, context.catalog)
+        if service is None:
             continue
-        for item in field.items:
-            written = split(item)
-            if written is None:
-                continue
-            service = near_miss(written.prefix, context.catalog)
-            if service is None:
-                continue
-            fixed = f"{service.prefix}:{written.name}"
-            yield RULE.finding(
-                f"unknown service prefix {quoted(written.prefix)} in "
-                f"{quoted(str(written))}; did you mean {quoted(fixed)}?",
-                written.text.location,
-                document=context.document,
-                statement=statement,
-                action=str(written),
-            )
+        fixed = f"{service.prefix}:{written.name}"
+        yield RULE.finding(
+            f"unknown service prefix {quoted(written.prefix)} in "
+            f"{quoted(str(written))}; did you mean {quoted(fixed)}?",
+            written.text.location,
+            document=context.document,
+            statement=statement,
+            action=str(written),
+        )

@@ -25,8 +25,13 @@ from tfcheck.check.base import Context, rule
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC002", "unresolved", Severity.NOTE,
-            "value could not be evaluated; known parts were still checked", __doc__)
+RULE = rule(
+    "TFC002",
+    "unresolved",
+    Severity.NOTE,
+    "value could not be evaluated; known parts were still checked",
+    __doc__,
+)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:

@@ -18,32 +18,33 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tfcheck.check.actions import matching_actions, split
+from tfcheck.check.actions import matching_actions, written_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
-RULE = rule("TFC103", "wildcard-matches-nothing", Severity.WARNING,
-            "action wildcard matches no action of its service", __doc__)
+RULE = rule(
+    "TFC103",
+    "wildcard-matches-nothing",
+    Severity.WARNING,
+    "action wildcard matches no action of its service",
+    __doc__,
+)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    for field in (statement.actions, statement.not_actions):
-        if field is None:
+    for written in written_actions(statement):
+        if not written.has_wildcard:
             continue
-        for item in field.items:
-            written = split(item)
-            if written is None or not written.has_wildcard:
-                continue
-            service = context.catalog.service(written.prefix)
-            if service is None or matching_actions(written, service):
-                continue
-            names = ", ".join(service.action_names())
-            yield RULE.finding(
-                f"{quoted(str(written))} matches no action of {service.prefix}, "
-                f"so it has no effect; its actions are {names}",
-                written.text.location,
-                document=context.document,
-                statement=statement,
-                action=str(written),
-            )
+        service = context.catalog.service(written.prefix)
+        if service is None or matching_actions(written, service):
+            continue
+        names = ", ".join(service.action_names())
+        yield RULE.finding(
+            f"{quoted(str(written))} matches no action of {service.prefix}, "
+            f"so it has no effect; its actions are {names}",
+            written.text.location,
+            document=context.document,
+            statement=statement,
+            action=str(written),
+        )
