@@ -40,7 +40,7 @@ def test_findings_exit_one_and_are_printed_in_order(capsys, monkeypatch):
     assert code == 1
     assert lines[0].startswith("fail.tf:4:7: error TFC102 unknown action ")
     assert lines[0].endswith("[data.aws_iam_policy_document.agent]")
-    assert lines[-1].startswith("tfcheck: 5 failures in 2 statements")
+    assert lines[-1].startswith("tfcheck: 6 failures in 3 statements")
 
 
 def test_default_command_and_default_path(capsys, monkeypatch):
@@ -108,8 +108,8 @@ def test_json_format_is_versioned_and_complete(capsys, monkeypatch):
     assert code == 1
     assert data["version"] == 1
     assert data["tool"] == {"name": "tfcheck", "version": __version__}
-    assert data["summary"]["errors"] == 5
-    assert data["summary"]["statements"] == 2
+    assert data["summary"]["errors"] == 6
+    assert data["summary"]["statements"] == 3
     assert data["summary"]["exit_code"] == 1
     first = data["findings"][0]
     assert {k: first[k] for k in ("rule", "name", "file", "line", "column")} == {
@@ -173,4 +173,32 @@ def test_python_dash_m_and_console_script_agree():
         cwd=Path(__file__).parent,
     )
     assert process.returncode == 1
-    assert process.stdout.count(" TFC102 ") == 5
+    assert process.stdout.count(" TFC102 ") == 6
+
+
+def test_excludes_accept_dot_slash_absolute_and_named_files(
+    tmp_path, capsys, monkeypatch
+):
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "main.tf").write_text(BAD.read_text())
+    (tmp_path / "ok.tf").write_text(GOOD.read_text())
+    monkeypatch.chdir(tmp_path)
+
+    for pattern in ("./bad/main.tf", str(tmp_path / "bad" / "*"), "bad"):
+        assert run_cli(capsys, "--exclude", pattern, ".")[0] == 0, pattern
+    # Named files are excluded too, as pre-commit passes file names.
+    code, out, _ = run_cli(capsys, "--exclude", "bad/*", "bad/main.tf", "ok.tf")
+    assert code == 0 and "1 file" in out
+
+
+def test_summary_separates_failures_from_other_findings(capsys):
+    _, out, _ = run_cli(
+        capsys, str(FIXTURES / "rules" / "resource-not-star" / "fail.tf")
+    )
+    assert out.splitlines()[-1].startswith(
+        "tfcheck: 4 failures and 3 other findings (1 warning, 2 notes) in "
+    )
+    _, out, _ = run_cli(capsys, str(WARN))
+    assert out.splitlines()[-1].startswith(
+        "tfcheck: no blocking findings; 2 other findings (2 warnings) in "
+    )

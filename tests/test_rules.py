@@ -14,11 +14,19 @@ RULES = FIXTURES / "rules"
 
 EXPECTED_FAILURES = {
     "unknown-service-prefix": [(4, 7), (5, 7), (6, 7), (18, 20)],
-    "unknown-action": [(4, 7), (5, 7), (6, 7), (7, 7), (21, 19)],
+    "unknown-action": [(4, 7), (5, 7), (6, 7), (7, 7), (21, 19), (30, 18)],
     "wildcard-matches-nothing": [(3, 18), (3, 41)],
-    "resource-not-star": [(7, 5), (15, 5), (20, 18), (25, 18), (31, 124)],
-    "condition-key-not-for-action": [(8, 18), (14, 18)],
-    "invalid-effect": [(3, 17), (15, 18)],
+    "resource-not-star": [
+        (7, 5),
+        (15, 5),
+        (20, 18),
+        (25, 18),
+        (31, 124),
+        (40, 7),
+        (51, 7),
+    ],
+    "condition-key-not-for-action": [(8, 18), (14, 18)] + [(28, 18)] * 4 + [(39, 18)],
+    "invalid-effect": [(3, 17), (15, 18), (26, 18)],
     "policy-not-json": [(4, 12), (15, 68)],
     "unresolved": [(7, 17), (12, 49), (19, 12)],
     "parse-error": [(3, 18)],
@@ -96,22 +104,31 @@ def test_messages(catalog):
         'ssmmessages:CreateControlChannel; use resources = ["*"]',
     )
     assert [severity for severity, _ in resource[2:4]] == ["warning", "note"]
-    assert _messages(catalog, "condition-key-not-for-action") == [
+    hint = "use one of ec2:SourceInstanceARN, ssm:SourceInstanceARN or an aws: "
+    conditions = _messages(catalog, "condition-key-not-for-action")
+    assert conditions[:3] == [
         (
             "error",
             'condition key "ssmmessages:SessionId" is never present for '
-            "ssmmessages:OpenDataChannel, so this statement grants nothing "
-            "for it; use one of ec2:SourceInstanceARN, ssm:SourceInstanceARN "
-            "or an aws: global key",
+            "ssmmessages:OpenDataChannel, so the condition never holds and "
+            f"this statement grants nothing for it; {hint}global key",
         ),
         (
             "warning",
             'condition key "ssm:resourceTag/Team" is never present for '
             "ssmmessages:OpenDataChannel, so the StringEqualsIfExists "
-            "condition has no effect on it; use one of ec2:SourceInstanceARN, "
-            "ssm:SourceInstanceARN or an aws: global key",
+            f"condition always holds and has no effect on it; {hint}global key",
+        ),
+        (
+            "error",
+            'condition key "ssm:resourceTag/Env" is never present for '
+            "ssmmessages:CreateControlChannel, so the StringNotLike condition "
+            f"always holds and this statement denies it on every call; {hint}"
+            "global key",
         ),
     ]
+    assert conditions[-1][0] == "warning"
+    assert "ForAllValues:StringEquals condition always holds" in conditions[-1][1]
     assert _messages(catalog, "invalid-effect")[0] == (
         "error",
         'effect "allow" is not valid: write "Allow", with that case',

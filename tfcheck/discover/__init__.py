@@ -42,11 +42,26 @@ def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
+def _normalise(pattern: str, cwd: Path) -> str:
+    """A glob as a path relative to the working directory, forward slashes."""
+    if Path(pattern).is_absolute():
+        pattern = display_path(Path(pattern), cwd)
+    pattern = pattern.replace(os.sep, "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern.rstrip("/") or "."
+
+
 def discover(
     arguments: list[str], excludes: tuple[str, ...] = (), cwd: Path | None = None
 ) -> list[SourcePath]:
-    """Files named on the command line, and `.tf` files under directories."""
+    """Files named on the command line, and `.tf` files under directories.
+
+    Exclude globs apply to both, so that tools passing file names (pre-commit)
+    get the same files skipped as a walk would.
+    """
     cwd = cwd or Path.cwd()
+    excludes = tuple(_normalise(p, cwd) for p in excludes)
     found: dict[str, SourcePath] = {}
 
     for argument in arguments or ["."]:
@@ -58,7 +73,8 @@ def discover(
 
         if not path.is_dir():
             # A file named explicitly is checked whatever its suffix.
-            _add(found, path, cwd)
+            if not _excluded(display_path(path, cwd), excludes):
+                _add(found, path, cwd)
             continue
 
         for root, directories, files in os.walk(path):

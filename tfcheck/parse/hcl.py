@@ -116,7 +116,7 @@ def _describe(source: SourceFile, error: Exception) -> FileProblem:
         reason = f"unexpected character {char!r}"
     elif isinstance(error, UnexpectedToken):
         token = error.token
-        text = str(token).strip() or token.type
+        text = (str(token).strip().splitlines() or [token.type])[0][:40]
         reason = (
             "unexpected end of file"
             if token.type == "$END"

@@ -36,19 +36,25 @@ def summary(result: Result, fail_on: Severity | None) -> str:
         f"({result.fully_evaluated} fully evaluated), "
         f"{_plural(result.files, 'file')}"
     )
-    extra = f" ({counts})" if counts else ""
+    others_text = (
+        f"{_plural(len(others), 'other finding')} ({counts})" if counts else ""
+    )
 
     if result.fatal:
         unchecked = len(
             {f.location.file for f in result.findings if f.rule in ("TFC000", "TFC001")}
         )
+        found = _plural(len(blocking), "blocking finding")
+        also = f" and {others_text}" if others_text else ""
         return (
             f"tfcheck: {_plural(unchecked, 'file')} could not be checked; "
-            f"{_plural(len(blocking), 'blocking finding')}{extra} {scope}"
+            f"{found}{also} {scope}"
         )
     if blocking:
-        return f"tfcheck: {_plural(len(blocking), 'failure')}{extra} {scope}"
-    return f"tfcheck: no blocking findings{extra} {scope}"
+        also = f" and {others_text}" if others_text else ""
+        return f"tfcheck: {_plural(len(blocking), 'failure')}{also} {scope}"
+    also = f"; {others_text}" if others_text else ""
+    return f"tfcheck: no blocking findings{also} {scope}"
 
 
 def write(result: Result, out: TextIO, fail_on: Severity | None) -> None:

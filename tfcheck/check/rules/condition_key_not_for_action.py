@@ -64,7 +64,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
             continue
         operator = condition.operator
         op = operator.value if isinstance(operator, Text) and operator.known else ""
-        no_effect = op.endswith("IfExists") or op == "Null"
+        holds = absent_key_verdict(op, condition.values.texts())
 
         for grant in grants:
             service = grant.service
@@ -72,17 +72,8 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
             if key.value.lower() in allowed:
                 continue
             name = f"{service.prefix}:{grant.action.name}"
-            if no_effect:
-                effect = f"so the {op} condition has no effect on it"
-            else:
-                effect = (
-                    f"so this statement {'denies' if denies else 'grants'} "
-                    "nothing for it"
-                )
-            valid = sorted(
-                set(grant.action.condition_keys) | set(service.credential_keys)
-            )
-            spelled = [_spelling(k, service) for k in valid]
+            effect, severity = _effect(op, holds, denies)
+            spelled = [_spelling(k, service) for k in sorted(allowed)]
             hint = (
                 "use one of " + ", ".join(spelled) + " or an aws: global key"
                 if spelled
@@ -96,8 +87,53 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 statement=statement,
                 action=name,
                 subject=name + "|" + key.value.lower(),
-                severity=Severity.WARNING if no_effect else None,
+                severity=severity,
             )
+
+
+def absent_key_verdict(operator: str, values: list[Text]) -> bool | None:
+    """Whether a condition holds when its key is absent (None: cannot tell).
+
+    IAM's rules: a negated operator (`StringNotEquals`, `ArnNotLike`, ...),
+    any `...IfExists` operator and `ForAllValues:` hold; `Null` holds when
+    its value is "true"; every other operator does not hold.
+    """
+    if not operator:
+        return None
+    qualifier, _, bare = operator.rpartition(":")
+    if qualifier.lower() == "forallvalues":
+        return True
+    if bare.endswith("IfExists"):
+        return True
+    if bare == "Null":
+        known = {v.value.lower() for v in values if v.known}
+        if known == {"true"}:
+            return True
+        if known == {"false"}:
+            return False
+        return None
+    return "Not" in bare
+
+
+def _effect(operator: str, holds: bool | None, denies: bool) -> tuple[str, Severity]:
+    if holds is None:
+        return "so what this condition does to it cannot be told", Severity.WARNING
+    if not holds:
+        verb = "denies" if denies else "grants"
+        return (
+            f"so the condition never holds and this statement {verb} nothing for it",
+            Severity.ERROR,
+        )
+    if denies:
+        return (
+            f"so the {operator} condition always holds and this statement denies "
+            "it on every call",
+            Severity.ERROR,
+        )
+    return (
+        f"so the {operator} condition always holds and has no effect on it",
+        Severity.WARNING,
+    )
 
 
 def _spelling(lowered: str, service: Service) -> str:

@@ -1,8 +1,9 @@
-"""An `effect` other than `Allow` or `Deny`.
+"""An `effect` other than `Allow` or `Deny`, or a JSON statement without one.
 
 The AWS provider accepts only `Allow` and `Deny`, with that exact case, in
 `aws_iam_policy_document`, and IAM rejects any other `Effect` in a JSON
-policy. `allow` in lower case fails at plan or apply time.
+policy. `allow` in lower case fails at plan or apply time. A JSON statement
+must have an `Effect`; only `aws_iam_policy_document` defaults it to `Allow`.
 
 Fail:
 
@@ -35,6 +36,16 @@ _VALID = ("Allow", "Deny")
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     effect = statement.effect
+    if effect is None and context.document.syntax == "json":
+        # aws_iam_policy_document defaults to Allow; JSON has no default.
+        yield RULE.finding(
+            'statement has no "Effect", which IAM rejects; add "Effect": "Allow" '
+            'or "Effect": "Deny"',
+            statement.location,
+            document=context.document,
+            statement=statement,
+        )
+        return
     if not isinstance(effect, Text) or not effect.known or effect.value in _VALID:
         return
 

@@ -59,10 +59,19 @@ _HOLE = "\uffff"
 _OK = 4
 _UNKNOWN = 5  # may be "*" once known: never report
 
+# Which verdict is the statement's best chance of matching the action.
+_GOODNESS = {
+    Severity.ERROR: 0,
+    Severity.WARNING: 1,
+    Severity.NOTE: 2,
+    _OK: 3,
+    _UNKNOWN: 4,
+}
+
 
 @dataclass(frozen=True)
 class Verdict:
-    rank: int  # _OK, _UNKNOWN, or a Severity (lower is worse for the grant)
+    rank: int  # _OK, _UNKNOWN, or the Severity a finding on it would have
     reason: str
     resource: Text | None
 
@@ -78,13 +87,17 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         if grant.action.resource_types:
             continue
         verdicts = [_judge(item, grant) for item in field.items]
-        best = max(verdicts, key=lambda v: v.rank, default=None)
+        best = max(verdicts, key=lambda v: _GOODNESS[v.rank], default=None)
         name = f"{grant.service.prefix}:{grant.action.name}"
 
         if best is None:
+            fix = (
+                'use "Resource": "*"'
+                if context.document.syntax == "json"
+                else 'use resources = ["*"]'
+            )
             yield RULE.finding(
-                f"resources is empty, so this statement {outcome} for {name}; "
-                'use resources = ["*"]',
+                f"resources is empty, so this statement {outcome} for {name}; {fix}",
                 field.location,
                 document=context.document,
                 statement=statement,

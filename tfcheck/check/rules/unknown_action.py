@@ -56,6 +56,13 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
 
 
 def _problem(written: ActionName, catalog: Catalog) -> str | None:
+    stripped = str(written).strip()
+    if stripped != str(written):
+        # IAM compares the whole string: blanks make it another action.
+        return (
+            f"unknown action {quoted(str(written))}: it has blanks around it; "
+            f"write {quoted(stripped)}"
+        )
     service = catalog.service(written.prefix)
     if service is not None:
         if service.action(written.name):
