@@ -7,7 +7,7 @@ import pytest
 from tfcheck.catalog import load_catalog
 from tfcheck.discover import discover
 from tfcheck.findings import Finding
-from tfcheck.pipeline import Result, run
+from tfcheck.pipeline import Options, Result, run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -20,7 +20,8 @@ def catalog():
 def check_tree(path: Path, catalog=None) -> Result:
     """Run the whole pipeline on a file or directory, paths relative to it."""
     base = path if path.is_dir() else path.parent
-    return run(discover([str(path)], cwd=base), catalog or load_catalog())
+    options = Options(cwd=base, roots=[base])
+    return run(discover([str(path)], cwd=base), catalog or load_catalog(), options)
 
 
 def triples(findings: list[Finding]) -> list[tuple[str, int, int]]:

@@ -90,15 +90,15 @@ def test_a_crash_inside_one_file_is_a_finding_and_the_run_goes_on(capsys, monkey
 
     real = tfcheck.pipeline.extract
 
-    def fragile(parsed, evaluator=None):
-        if parsed.source.path.endswith("fail.tf"):
+    def fragile(instance):
+        if instance.module.files[0].source.path.endswith("fail.tf"):
             raise ValueError("bad day")
-        return real(parsed, evaluator)
+        return real(instance)
 
     monkeypatch.setattr(tfcheck.pipeline, "extract", fragile)
     code, out, _ = run_cli(capsys, str(BAD), str(WARN.parent / "pass.tf"), str(GOOD))
     assert code == 2
-    assert "TFC000 tfcheck failed on this file (ValueError: bad day)" in out
+    assert "TFC000 tfcheck failed on this module (ValueError: bad day)" in out
 
 
 def test_json_format_is_versioned_and_complete(capsys, monkeypatch):

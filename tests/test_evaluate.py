@@ -53,7 +53,7 @@ EOT""",
     )
     assert triples(found) == [
         ("resource-not-star", 6, 3),
-        ("unresolved", 6, 28),
+        ("unresolved", 6, 30),
     ]
     assert "var.region" in found[1].message
 
@@ -91,7 +91,7 @@ def test_escaped_interpolation_is_literal_text(tmp_path, catalog):
     assert "session/${aws:userid}-*" in found[0].message
 
 
-def test_template_directive_heredoc_is_reported_not_guessed(tmp_path, catalog):
+def test_template_directive_over_an_unknown_is_reported_not_guessed(tmp_path, catalog):
     found = findings_for(
         tmp_path,
         catalog,
@@ -100,7 +100,8 @@ def test_template_directive_heredoc_is_reported_not_guessed(tmp_path, catalog):
   "Resource": "*"}%{ endfor }]}
 EOT""",
     )
-    assert [(f.name, f.location.line) for f in found] == [("unresolved", 3)]
+    assert [(f.name, f.location.line) for f in found] == [("unresolved", 4)]
+    assert "var.actions, which has no default" in found[0].message
 
 
 def test_jsonencode_object_with_expression_keys_and_values(tmp_path, catalog):
@@ -140,7 +141,9 @@ def test_inline_policy_of_a_role_and_a_non_literal_policy(tmp_path, catalog):
     ]
 
 
-def test_merges_and_dynamic_statements_are_reported_as_not_checked(tmp_path, catalog):
+def test_unknown_merges_and_dynamic_statements_are_reported_as_not_checked(
+    tmp_path, catalog
+):
     (tmp_path / "main.tf").write_text("""data "aws_iam_policy_document" "d" {
   source_policy_documents = [data.aws_iam_policy_document.base.json]
 
@@ -156,5 +159,8 @@ def test_merges_and_dynamic_statements_are_reported_as_not_checked(tmp_path, cat
     result = check_tree(tmp_path, catalog)
     assert [(f.name, f.location.line) for f in result.findings] == [
         ("unresolved", 2),
-        ("unresolved", 4),
+        ("unresolved", 5),
     ]
+    assert "base.json, which is not a policy document defined" in (
+        result.findings[0].message
+    )

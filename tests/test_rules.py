@@ -139,8 +139,8 @@ def test_messages(catalog):
     ]
     assert _messages(catalog, "unresolved")[0] == (
         "note",
-        "statement not fully evaluated: var.actions is not known before "
-        "apply; its known parts were checked",
+        "statement not fully evaluated: var.actions has no default and no value "
+        "from tfvars, --var or --var-file; its known parts were checked",
     )
     assert _messages(catalog, "parse-error") == [
         (

@@ -95,6 +95,16 @@ def check(
         "--catalog",
         help="Directory of extra service catalog files; repeatable.",
     ),
+    var_files: List[Path] = typer.Option(
+        [],
+        "--var-file",
+        help="A .tfvars file for the root modules, as terraform -var-file; repeatable.",
+    ),
+    cli_vars: List[str] = typer.Option(
+        [],
+        "--var",
+        help="NAME=VALUE for a root-module variable, as terraform -var; repeatable.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Log details to stderr."),
 ) -> None:
     """Check Terraform files (the default command)."""
@@ -107,17 +117,28 @@ def check(
     from tfcheck.catalog import CatalogError, load_catalog
     from tfcheck.discover import DiscoveryError, discover
     from tfcheck.findings import Severity
-    from tfcheck.pipeline import run
+    from tfcheck.pipeline import Options, run
     from tfcheck.report import FORMATS
 
+    arguments = list(paths or ["."])
     try:
         catalog = load_catalog(catalog_dirs)
-        files = discover(list(paths or ["."]), tuple(exclude))
+        files = discover(arguments, tuple(exclude))
     except (CatalogError, DiscoveryError) as exc:
         _fail(str(exc))
+    for var_file in var_files:
+        if not var_file.is_file():
+            _fail(f"{var_file}: --var-file does not exist")
+    for assignment in cli_vars:
+        if "=" not in assignment:
+            _fail(f"--var {assignment!r} needs the form NAME=VALUE")
+
+    # Evaluation reads files only inside what was named on the command line.
+    roots = [Path(a) if Path(a).is_dir() else Path(a).parent for a in arguments]
+    options = Options(roots=roots, var_files=list(var_files), cli_vars=list(cli_vars))
 
     threshold = None if fail_on is FailOn.none else Severity.parse(fail_on.value)
-    result = run(files, catalog)
+    result = run(files, catalog, options)
     FORMATS[output_format.value](result, sys.stdout, threshold)
     raise typer.Exit(result.exit_code(threshold))
 

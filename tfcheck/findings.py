@@ -57,6 +57,8 @@ class Finding:
     # What the finding is about (an action, a resource, a key), for fingerprints
     # that survive edits elsewhere in the file.
     subject: str = field(default="", compare=False)
+    # The merged documents a statement's finding also reached the report through.
+    via: tuple[str, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple:
         loc = self.location

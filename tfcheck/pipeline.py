@@ -5,20 +5,37 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tfcheck.catalog import Catalog
-from tfcheck.check import check_documents, gap_findings
+from tfcheck.check import check_documents, deduplicate, gap_findings
 from tfcheck.check.rules import empty_file, internal_error, parse_error
 from tfcheck.discover import SourcePath
 from tfcheck.evaluate.expressions import Evaluator
+from tfcheck.evaluate.modules import Module, ModuleInstance, Workspace
+from tfcheck.evaluate.values import Text
+from tfcheck.extract import documents as policy_documents
+from tfcheck.extract.model import PolicyDocument
 from tfcheck.extract.policies import extract
 from tfcheck.findings import Finding, Location, Severity
-from tfcheck.parse.hcl import FileProblem, parse_source, read_source
+from tfcheck.parse import load_file
+from tfcheck.parse.config import ConfigFile
+from tfcheck.parse.hcl import FileProblem
 
 LOG = logging.getLogger(__name__)
 
 # Findings of these rules mean a file was not (fully) checked: exit status 2.
 FATAL_RULES = frozenset({parse_error.RULE.id, internal_error.RULE.id})
+
+
+@dataclass
+class Options:
+    """How to evaluate: the scan roots and the root modules' variables."""
+
+    cwd: Path = field(default_factory=Path.cwd)
+    roots: list[Path] = field(default_factory=list)
+    var_files: list[Path] = field(default_factory=list)
+    cli_vars: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -28,6 +45,8 @@ class Result:
     documents: int = 0
     statements: int = 0
     fully_evaluated: int = 0
+    # Every policy document read, for the stages that judge roles and for tests.
+    policy_documents: list[PolicyDocument] = field(default_factory=list)
 
     @property
     def fatal(self) -> bool:
@@ -45,44 +64,93 @@ class Result:
         return 0
 
 
-def run(files: list[SourcePath], catalog: Catalog) -> Result:
+def run(
+    files: list[SourcePath], catalog: Catalog, options: Options | None = None
+) -> Result:
+    options = options or Options()
     result = Result(files=len(files))
-    for source_path in files:
+    workspace = Workspace(
+        cwd=options.cwd,
+        roots=[root.resolve() for root in options.roots]
+        or sorted({f.path.resolve().parent for f in files}),
+        data_resolvers={policy_documents.KIND: policy_documents.resolve},
+        var_files=options.var_files,
+        cli_vars=options.cli_vars,
+    )
+
+    for module in _load_modules(files, workspace, result):
         started = time.perf_counter()
         try:
-            _check_file(source_path, catalog, result)
-        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
-            LOG.debug("internal error on %s", source_path.display, exc_info=True)
+            _check_module(module, workspace, catalog, result)
+        except Exception as exc:  # noqa: BLE001 - one module must not stop the run
+            LOG.debug("internal error in %s", module.display, exc_info=True)
+            where = module.files[0].source.path if module.files else module.display
             result.findings.append(
                 internal_error.RULE.finding(
-                    f"tfcheck failed on this file ({type(exc).__name__}: {exc}); "
+                    f"tfcheck failed on this module ({type(exc).__name__}: {exc}); "
                     "rerun with --debug and report it",
-                    Location(source_path.display, 1, 1),
+                    Location(where, 1, 1),
                 )
             )
-        LOG.debug(
-            "%s: %.1f ms", source_path.display, (time.perf_counter() - started) * 1000
-        )
+        LOG.debug("%s: %.1f ms", module.display, (time.perf_counter() - started) * 1000)
 
+    result.findings = deduplicate(result.findings)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _check_file(source_path: SourcePath, catalog: Catalog, result: Result) -> None:
-    source = read_source(source_path.path, source_path.display)
-    parsed = source if isinstance(source, FileProblem) else parse_source(source)
-    if isinstance(parsed, FileProblem):
-        rule = parse_error.RULE if parsed.fatal else empty_file.RULE
-        result.findings.append(rule.finding(parsed.message, parsed.location))
-        return
+def _load_modules(
+    files: list[SourcePath], workspace: Workspace, result: Result
+) -> list[Module]:
+    """Parse every file; group them by directory; keep the root modules."""
+    by_directory: dict[Path, list[ConfigFile]] = {}
+    for source_path in files:
+        loaded = load_file(source_path.path, source_path.display)
+        if isinstance(loaded, FileProblem):
+            rule = parse_error.RULE if loaded.fatal else empty_file.RULE
+            result.findings.append(rule.finding(loaded.message, loaded.location))
+            continue
+        directory = source_path.path.resolve().parent
+        by_directory.setdefault(directory, []).append(loaded)
 
-    extraction = extract(parsed, Evaluator(parsed.source))
+    modules = []
+    for directory, configs in by_directory.items():
+        module = Module(directory, workspace.display(directory), configs)
+        workspace.modules[directory] = module
+        modules.append(module)
+
+    # A directory another scanned module calls is evaluated through that call.
+    called = {target for module in modules for target in _local_calls(module)}
+    return [m for m in modules if m.directory not in called]
+
+
+def _local_calls(module: Module) -> set[Path]:
+    targets = set()
+    for block in module.blocks("module"):
+        attr = block.body.attributes.get("source")
+        if attr is None:
+            continue
+        value = Evaluator(attr.source).value(attr.expr)
+        if isinstance(value, Text) and value.known:
+            if value.value.startswith(("./", "../")):
+                targets.add((module.directory / value.value).resolve())
+    return targets
+
+
+def _check_module(
+    module: Module, workspace: Workspace, catalog: Catalog, result: Result
+) -> None:
+    instance = ModuleInstance(workspace, module)
+    extraction = extract(instance)
     result.findings.extend(gap_findings(extraction.gaps))
     result.findings.extend(check_documents(extraction.documents, catalog))
 
     result.documents += len(extraction.documents)
-    for document in extraction.documents:
-        result.statements += len(document.statements)
-        result.fully_evaluated += sum(
-            1 for s in document.statements if not s.unknowns()
-        )
+    result.policy_documents.extend(extraction.documents)
+    statements = {
+        (s.origin, s.location): s
+        for document in extraction.documents
+        for s in document.statements
+    }
+    result.statements += len(statements)
+    result.fully_evaluated += sum(1 for s in statements.values() if not s.unknowns())

@@ -32,17 +32,25 @@ class Rule:
         subject: str = "",
         severity: Severity | None = None,
     ) -> Finding:
+        if statement is not None and statement.origin:
+            address = statement.origin
+        elif document is not None:
+            address = document.address
+        via = ()
+        if document is not None and address != document.address:
+            via = (document.address,)
         return Finding(
             rule=self.id,
             name=self.name,
             severity=severity or self.severity,
             message=message,
             location=location,
-            address=document.address if document else address,
+            address=address,
             sid=statement.sid_text if statement else None,
             statement_index=statement.index if statement else None,
             action=action,
             subject=subject or action or "",
+            via=via,
         )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 LOG = logging.getLogger(__name__)
 
 SKIPPED_DIRECTORIES = frozenset({".terraform", ".terragrunt-cache", ".git"})
-SUFFIXES = (".tf",)
+SUFFIXES = (".tf", ".tf.json")
 
 
 class DiscoveryError(Exception):

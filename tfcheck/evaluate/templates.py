@@ -1,29 +1,61 @@
-"""String templates: heredoc bodies, holes, and JSON read out of a string."""
+"""Terraform's template language: literals, `${ }` and `%{ }` directives.
+
+Heredocs, quoted strings with directives, `templatefile()` files and strings
+of the JSON syntax are parsed here into template nodes whose every character
+remembers its source offset. Rendering them needs expressions, so it lives
+with the evaluator.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Union
 
-from tfcheck.evaluate.values import (
-    Atom,
-    Entry,
-    Mapping,
-    Piece,
-    Seq,
-    Text,
-    Unknown,
-    Value,
-)
+from tfcheck.evaluate.values import Piece, Text, Unknown
 from tfcheck.findings import Location
-from tfcheck.parse.jsontext import JsonNode, JsonSyntaxError, parse_json
-from tfcheck.parse.source import SourceFile
 
 _HEREDOC_START = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+_FOR = re.compile(r"^for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s")
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_BLANKS = " \t\r\n"
 
-# Holes become one character each from Unicode's supplementary private use
-# area while JSON is parsed, so they can sit inside JSON strings.
-_HOLE_BASE = 0xF0000
+
+@dataclass(frozen=True)
+class Literal:
+    text: str
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Interpolation:
+    expression: str
+    offset: int  # source offset where the expression text starts
+    end: int
+
+
+@dataclass(frozen=True)
+class IfDirective:
+    condition: Interpolation
+    then: tuple["TemplateNode", ...]
+    otherwise: tuple["TemplateNode", ...]
+
+
+@dataclass(frozen=True)
+class ForDirective:
+    key: str | None
+    value: str
+    collection: Interpolation
+    body: tuple["TemplateNode", ...]
+
+
+TemplateNode = Union[Literal, Interpolation, IfDirective, ForDirective]
+
+
+class TemplateSyntaxError(ValueError):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 def template_text(pieces: list[Piece], location: Location) -> Text:
@@ -39,10 +71,8 @@ def template_text(pieces: list[Piece], location: Location) -> Text:
     return Text(tuple(parts) or ("",), location, tuple(pieces))
 
 
-def heredoc_pieces(
-    token: str, start: int, source: SourceFile, trim: bool
-) -> list[Piece] | None:
-    """The body of a heredoc as pieces; None when it holds a %{ } directive."""
+def heredoc_body(token: str, start: int, trim: bool) -> tuple[str, list[int]] | None:
+    """The text of a heredoc's body and the source offset of each character."""
     head = _HEREDOC_START.match(token)
     if head is None:
         return None
@@ -54,7 +84,7 @@ def heredoc_pieces(
     offsets = list(range(start + head.end(), start + body_end))
     if trim:
         chars, offsets = _trim_indent(chars, offsets)
-    return _template_pieces("".join(chars), offsets, source)
+    return "".join(chars), offsets
 
 
 def _trim_indent(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
@@ -82,43 +112,125 @@ def _trim_indent(chars: list[str], offsets: list[int]) -> tuple[list[str], list[
     return [chars[i] for i in keep], [offsets[i] for i in keep]
 
 
-def _template_pieces(
-    text: str, offsets: list[int], source: SourceFile
-) -> list[Piece] | None:
-    pieces: list[Piece] = []
-    run_start = 0
+def parse_template(text: str, offsets: list[int], quoted: bool = False) -> list:
+    """Split template text into literals, interpolations and directives.
+
+    `offsets` holds the source offset of each character of `text`. With
+    `quoted`, the escapes of HCL quoted strings are resolved as well.
+    """
+    tokens: list = []  # Literal, Interpolation or ("directive", words, start, end)
+    chars: list[str] = []
+    char_offsets: list[int] = []
+    strip_next = False
     i = 0
 
-    def flush(end: int) -> None:
-        if end > run_start:
-            pieces.append(
-                Piece(text[run_start:end], source, tuple(offsets[run_start:end]))
-            )
+    def literal() -> None:
+        if chars:
+            tokens.append(Literal("".join(chars), tuple(char_offsets)))
+            chars.clear()
+            char_offsets.clear()
 
     while i < len(text):
-        if text.startswith(("$${", "%%{"), i):
-            flush(i)
-            # The doubled sign is an escape: keep one, as Terraform does.
-            pieces.append(
-                Piece(text[i + 1 : i + 3], source, (offsets[i], offsets[i + 2]))
-            )
-            i += 3
-            run_start = i
-        elif text.startswith("%{", i):
-            return None
-        elif text.startswith("${", i):
-            flush(i)
-            end = _closing_brace(text, i + 2)
-            expression = " ".join(text[i + 2 : end].split())
-            stop = offsets[min(end, len(text) - 1)] + 1
-            hole = Unknown(expression, source.span(offsets[i], stop))
-            pieces.append(Piece.hole_for(hole))
-            i = end + 1
-            run_start = i
-        else:
+        if strip_next and text[i] in _BLANKS:
             i += 1
-    flush(len(text))
-    return pieces
+            continue
+        strip_next = False
+
+        if text.startswith(("$${", "%%{"), i):
+            # The doubled sign is an escape: keep one, as Terraform does.
+            chars.extend(text[i + 1 : i + 3])
+            char_offsets.extend((offsets[i], offsets[i + 2]))
+            i += 3
+        elif text.startswith(("${", "%{"), i):
+            end = _closing_brace(text, i + 2)
+            if end >= len(text) or text[end] != "}":
+                raise TemplateSyntaxError("a ${ or %{ is never closed", offsets[i])
+            inner_start, inner_end = i + 2, end
+            if text.startswith("~", inner_start):
+                inner_start += 1
+                while chars and chars[-1] in _BLANKS:
+                    chars.pop()
+                    char_offsets.pop()
+            if inner_end > inner_start and text[inner_end - 1] == "~":
+                inner_end -= 1
+                strip_next = True
+            literal()
+            inner = text[inner_start:inner_end]
+            start = offsets[min(inner_start, len(offsets) - 1)]
+            if text[i] == "$":
+                tokens.append(Interpolation(inner, start, offsets[end]))
+            else:
+                tokens.append(("directive", inner.strip(), start, offsets[end]))
+            i = end + 1
+        elif quoted and text[i] == "\\" and i + 1 < len(text):
+            i = _escape(text, i, chars, char_offsets, offsets)
+        else:
+            chars.append(text[i])
+            char_offsets.append(offsets[i])
+            i += 1
+    literal()
+
+    nodes, stop = _nest(tokens, 0, ())
+    if stop < len(tokens):
+        token = tokens[stop]
+        raise TemplateSyntaxError(f"unexpected %{{ {token[1]} }}", token[2])
+    return nodes
+
+
+def _escape(text: str, i: int, chars: list, char_offsets: list, offsets: list) -> int:
+    code = text[i + 1]
+    if code in "uU":
+        width = 4 if code == "u" else 8
+        digits = text[i + 2 : i + 2 + width]
+        try:
+            chars.append(chr(int(digits, 16)))
+        except ValueError:
+            chars.append(text[i : i + 2 + width])
+        char_offsets.append(offsets[i])
+        return i + 2 + width
+    chars.append(_ESCAPES.get(code, code))
+    char_offsets.append(offsets[i])
+    return i + 2
+
+
+def _nest(tokens: list, i: int, until: tuple[str, ...]) -> tuple[list, int]:
+    nodes: list = []
+    while i < len(tokens):
+        token = tokens[i]
+        if not isinstance(token, tuple):
+            nodes.append(token)
+            i += 1
+            continue
+
+        _, words, start, end = token
+        keyword = words.split(None, 1)[0] if words else ""
+        if keyword in until:
+            return nodes, i
+
+        if keyword == "if":
+            condition = Interpolation(words[2:].strip(), start, end)
+            then, i = _nest(tokens, i + 1, ("else", "endif"))
+            otherwise: list = []
+            if i < len(tokens) and tokens[i][1].startswith("else"):
+                otherwise, i = _nest(tokens, i + 1, ("endif",))
+            if i >= len(tokens):
+                raise TemplateSyntaxError("%{ if } without %{ endif }", start)
+            nodes.append(IfDirective(condition, tuple(then), tuple(otherwise)))
+        elif keyword == "for":
+            match = _FOR.match(words)
+            if match is None:
+                raise TemplateSyntaxError(f"malformed %{{ {words} }}", start)
+            first, second = match.group(1), match.group(2)
+            key, value = (first, second) if second else (None, first)
+            collection = Interpolation(words[match.end() :].strip(), start, end)
+            body, i = _nest(tokens, i + 1, ("endfor",))
+            if i >= len(tokens):
+                raise TemplateSyntaxError("%{ for } without %{ endfor }", start)
+            nodes.append(ForDirective(key, value, collection, tuple(body)))
+        else:
+            raise TemplateSyntaxError(f"unexpected %{{ {words} }}", start)
+        i += 1
+    return nodes, i
 
 
 def _closing_brace(text: str, i: int) -> int:
@@ -139,106 +251,4 @@ def _closing_brace(text: str, i: int) -> int:
             if depth == 0:
                 return i
         i += 1
-    return len(text) - 1
-
-
-@dataclass(frozen=True)
-class NotJson:
-    """Why a string could not be read as JSON, and where."""
-
-    message: str
-    location: Location
-    hole: Unknown | None = None
-
-
-class _Mapped:
-    """A Text flattened to one string, each character tied to its origin."""
-
-    def __init__(self, value: Text) -> None:
-        self.fallback = value.location
-        self.holes: list[Unknown] = []
-        chars: list[str] = []
-        self.origins: list[tuple[SourceFile | None, int]] = []
-        for piece in value.pieces or Piece.from_text(value):
-            if piece.hole is not None:
-                chars.append(chr(_HOLE_BASE + len(self.holes)))
-                self.holes.append(piece.hole)
-                self.origins.append((None, -1))
-                continue
-            chars.extend(piece.text)
-            if piece.source is not None and len(piece.offsets) == len(piece.text):
-                self.origins.extend((piece.source, o) for o in piece.offsets)
-            else:
-                self.origins.extend((None, -1) for _ in piece.text)
-        self.text = "".join(chars)
-
-    def location(self, start: int, end: int | None = None) -> Location:
-        if start >= len(self.origins):
-            start = len(self.origins) - 1
-        if start < 0:
-            return self.fallback
-        char = self.text[start]
-        if _HOLE_BASE <= ord(char) < _HOLE_BASE + len(self.holes):
-            return self.holes[ord(char) - _HOLE_BASE].location
-        source, offset = self.origins[start]
-        if source is None:
-            return self.fallback
-        stop = offset + 1
-        if end is not None and 0 < end <= len(self.origins):
-            end_source, end_offset = self.origins[end - 1]
-            if end_source is source:
-                stop = end_offset + 1
-        return source.span(offset, stop)
-
-    def text_value(self, raw: str, location: Location) -> Text:
-        parts: list[str | Unknown] = []
-        for char in raw:
-            code = ord(char) - _HOLE_BASE
-            if 0 <= code < len(self.holes):
-                parts.append(self.holes[code])
-            elif parts and isinstance(parts[-1], str):
-                parts[-1] += char
-            else:
-                parts.append(char)
-        return Text(tuple(parts) or ("",), location)
-
-
-def decode_json(value: Text) -> Value | NotJson:
-    """Read a string as JSON, keeping locations and unknown holes."""
-    mapped = _Mapped(value)
-    if not mapped.text.strip():
-        return NotJson("the policy is empty, not a JSON document", value.location)
-
-    try:
-        node = parse_json(mapped.text)
-    except JsonSyntaxError as exc:
-        offset = min(exc.offset, len(mapped.text) - 1)
-        location = mapped.location(offset)
-        # A hole outside any JSON string (`"Action": ${var.x}`) is unknown
-        # structure, not bad JSON.
-        code = ord(mapped.text[offset]) - _HOLE_BASE
-        hole = mapped.holes[code] if 0 <= code < len(mapped.holes) else None
-        return NotJson(f"the policy is not valid JSON: {exc}", location, hole)
-    return _to_value(node, mapped)
-
-
-def _to_value(node: JsonNode, mapped: _Mapped) -> Value:
-    location = mapped.location(node.start, node.end)
-    if node.kind == "string":
-        return mapped.text_value(node.value, location)
-    if node.kind == "array":
-        return Seq(tuple(_to_value(item, mapped) for item in node.value), location)
-    if node.kind == "object":
-        entries = []
-        for pair in node.value:
-            key_location = mapped.location(pair.key_start, pair.key_end)
-            key = mapped.text_value(pair.key, key_location)
-            if key.known:
-                entries.append(
-                    Entry(key.value, key_location, _to_value(pair.value, mapped))
-                )
-            else:
-                hole = key.unknowns()[0]
-                entries.append(Entry("${" + hole.source + "}", key_location, hole))
-        return Mapping(tuple(entries), location)
-    return Atom(node.value, location)
+    return len(text)

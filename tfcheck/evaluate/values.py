@@ -20,6 +20,8 @@ class Unknown:
 
     source: str
     location: Location
+    # Why it is unknown, as a phrase after the source: "is known only after apply".
+    reason: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,32 @@ class Text:
 
     def unknowns(self) -> list[Unknown]:
         return [part for part in self.parts if isinstance(part, Unknown)]
+
+    def location_at(self, index: int) -> Location:
+        """Where the character at `index` of the known text was written.
+
+        A template such as `"ssmmessages:${op}"` takes its characters from
+        several places; a rule that judges one part reports that part's place.
+        """
+        position = 0
+        for piece in self.pieces:
+            length = len(piece.text) if piece.hole is None else 0
+            if position <= index < position + length:
+                if piece.source is None or len(piece.offsets) != length:
+                    return self.location
+                start = piece.offsets[index - position]
+                found = piece.source.span(start, piece.offsets[-1] + 1)
+                return self.location if _within(found, self.location) else found
+            position += length
+        return self.location
+
+
+def _within(inner: Location, outer: Location) -> bool:
+    return (
+        inner.file == outer.file
+        and (outer.line, outer.column) <= (inner.line, inner.column)
+        and (inner.line, inner.column) <= (outer.end_line, outer.end_column)
+    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +145,32 @@ class Mapping:
         return None
 
 
-Value = Union[Unknown, Text, Atom, Seq, Mapping]
+@dataclass(frozen=True)
+class Encoded:
+    """A JSON string whose structure is known: `jsonencode(x)` or a document's json.
+
+    `document` is set when the string is the `json` of an
+    `aws_iam_policy_document`, so that consumers know which document it is.
+    """
+
+    value: "Value"
+    location: Location
+    document: object = field(default=None, compare=False, repr=False)
+
+
+Value = Union[Unknown, Text, Atom, Seq, Mapping, Encoded]
+
+
+class EvalError(Exception):
+    """An expression Terraform itself would reject (for `try` and `can`)."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+def is_known(value: "Value") -> bool:
+    return next(unknowns_in(value), None) is None
 
 
 def unknowns_in(value: Value | None) -> Iterator[Unknown]:
@@ -134,6 +187,8 @@ def unknowns_in(value: Value | None) -> Iterator[Unknown]:
     elif isinstance(value, Mapping):
         for entry in value.entries:
             yield from unknowns_in(entry.value)
+    elif isinstance(value, Encoded) and value.document is None:
+        yield from unknowns_in(value.value)
 
 
 def text(value: str, location: Location) -> Text:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tfcheck.evaluate.values import Text, Unknown, Value, unknowns_in
 from tfcheck.findings import Location
@@ -42,6 +42,7 @@ class Statement:
     resources: Field | None
     not_resources: Field | None
     conditions: tuple[Condition, ...]
+    origin: str = ""  # address of the document where the statement is written
 
     @property
     def sid_text(self) -> str | None:
@@ -54,14 +55,14 @@ class Statement:
         found: list[Unknown] = []
         for value in (self.sid, self.effect):
             found.extend(unknowns_in(value))
-        for field in (
+        for part in (
             self.actions,
             self.not_actions,
             self.resources,
             self.not_resources,
         ):
-            if field is not None:
-                for item in field.items:
+            if part is not None:
+                for item in part.items:
                     found.extend(unknowns_in(item))
         for condition in self.conditions:
             for value in (condition.operator, condition.key):
@@ -72,6 +73,19 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Consumer:
+    """A place that uses a policy document, and what kind of policy it makes."""
+
+    address: str
+    context: str  # identity, trust, boundary, resource, vpc-endpoint, scp, merged
+    location: Location
+
+
+# Contexts in which IAM itself validates the policy (Sid rules and the like).
+IAM_CONTEXTS = frozenset({"identity", "trust", "boundary"})
+
+
+@dataclass(frozen=True)
 class PolicyDocument:
     """One policy, at the Terraform address that holds it."""
 
@@ -79,3 +93,8 @@ class PolicyDocument:
     syntax: str  # "aws_iam_policy_document" or "json"
     location: Location
     statements: tuple[Statement, ...]
+    consumers: list[Consumer] = field(default_factory=list, compare=False)
+
+    def contexts(self) -> set[str]:
+        """What the document is used as, through merges as well."""
+        return {c.context for c in self.consumers}

@@ -1,388 +1,142 @@
-"""Find every IAM policy in a parsed file and read its statements.
+"""Find every IAM policy a module instance makes, and who uses each.
 
-Policies live in `data "aws_iam_policy_document"` blocks and in the policy
-arguments of the resources below, written as `jsonencode({...})`, a heredoc
-or a quoted JSON string. What cannot be read is reported as a gap, never
-passed over in silence.
+Policies are the `aws_iam_policy_document` data sources and every resource
+argument that holds a policy: the identity policies of IAM, trust policies,
+VPC endpoint, S3 bucket and KMS key policies, SCPs, permission-set inline
+policies, and any other resource argument named `policy`. Each document
+knows its consumers and the kind of policy each makes of it, because some
+rules depend on that (a Sid with spaces is fine in a KMS key policy and
+rejected in an IAM policy). What cannot be read is reported as a gap.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
 
-from hcl2.rules.base import AttributeRule, BlockRule
-from hcl2.rules.literal_rules import IdentifierRule
+from tfcheck.evaluate.modules import Gap, ModuleInstance, instance_names
+from tfcheck.evaluate.values import Unknown, Value
+from tfcheck.extract import documents as policy_documents
+from tfcheck.extract.model import Consumer, PolicyDocument
+from tfcheck.extract.statements import json_statements, read_policy
+from tfcheck.parse.config import Attr, Block
 
-from tfcheck.evaluate.expressions import Encoded, Evaluator
-from tfcheck.evaluate.templates import NotJson, decode_json
-from tfcheck.evaluate.values import Mapping, Seq, Text, Unknown, Value
-from tfcheck.extract.model import Condition, Field, PolicyDocument, Statement
-from tfcheck.findings import Location
-from tfcheck.parse.hcl import ParsedFile
-
-# Resource types whose argument holds a policy, and that argument's name.
-POLICY_ARGUMENTS = {
-    "aws_iam_policy": "policy",
-    "aws_iam_role_policy": "policy",
-    "aws_iam_user_policy": "policy",
-    "aws_iam_group_policy": "policy",
-    "aws_vpc_endpoint": "policy",
+# Resource type -> (argument holding a policy, the kind of policy it is).
+POLICY_ARGUMENTS: dict[str, tuple[str, str]] = {
+    "aws_iam_policy": ("policy", "identity"),
+    "aws_iam_role_policy": ("policy", "identity"),
+    "aws_iam_user_policy": ("policy", "identity"),
+    "aws_iam_group_policy": ("policy", "identity"),
+    "aws_iam_role": ("assume_role_policy", "trust"),
+    "aws_vpc_endpoint": ("policy", "vpc-endpoint"),
+    "aws_vpc_endpoint_policy": ("policy", "vpc-endpoint"),
+    "aws_organizations_policy": ("content", "scp"),
+    "aws_ssoadmin_permission_set_inline_policy": ("inline_policy", "identity"),
+    "aws_kms_key": ("policy", "resource"),
+    "aws_s3_bucket_policy": ("policy", "resource"),
 }
 
-# Attributes of aws_iam_policy_document that merge other documents in.
-MERGE_ARGUMENTS = (
-    "source_policy_documents",
-    "override_policy_documents",
-    "source_json",
-    "override_json",
-)
-
-# A reference to a policy document is checked where that document is written.
-_DOCUMENT_REFERENCE = re.compile(
-    r"^(one\()?data\.aws_iam_policy_document\.[\w-]+"
-    r"(\[[^\]]*\]|\.\*|\[\*\])*\.(minified_)?json\)?$"
-)
-
-_JSON_FIELDS = {
-    "Action": "actions",
-    "NotAction": "not_actions",
-    "Resource": "resources",
-    "NotResource": "not_resources",
-}
-_HCL_FIELDS = ("actions", "not_actions", "resources", "not_resources")
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Something extraction could not read: `unresolved` or `not-json`."""
-
-    kind: str
-    message: str
-    location: Location
-    address: str
+_POLICY_ARN = re.compile(r"^aws_iam_policy\.([\w-]+)(\[[^\]]*\])?\.arn$")
 
 
 @dataclass
 class Extraction:
-    documents: list[PolicyDocument]
-    gaps: list[Gap]
+    documents: list[PolicyDocument] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
 
 
-def extract(parsed: ParsedFile, evaluator: Evaluator | None = None) -> Extraction:
-    """Every policy document of one file, and what could not be read."""
-    evaluator = evaluator or Evaluator(parsed.source)
-    result = Extraction([], [])
-
-    for block in _blocks(parsed.tree.body):
-        labels = _labels(block, evaluator)
-        if labels[:2] == ["data", "aws_iam_policy_document"] and len(labels) == 3:
-            _policy_document(
-                block, f"data.aws_iam_policy_document.{labels[2]}", evaluator, result
-            )
-        elif labels[:1] == ["resource"] and len(labels) == 3:
-            address = f"{labels[1]}.{labels[2]}"
-            argument = POLICY_ARGUMENTS.get(labels[1])
-            if argument:
-                attribute = _attributes(block.body).get(argument)
-                if attribute is not None:
-                    _json_policy(attribute, address, evaluator, result)
-            if labels[1] == "aws_iam_role":
-                for inline in _blocks(block.body, "inline_policy"):
-                    attribute = _attributes(inline.body).get("policy")
-                    if attribute is not None:
-                        _json_policy(attribute, address, evaluator, result)
+def extract(instance: ModuleInstance) -> Extraction:
+    """Every policy document of a module instance and of the modules it calls."""
+    result = Extraction()
+    seen: set[int] = set()
+    _extract(instance, result, seen)
     return result
 
 
-def _blocks(body, kind: str | None = None) -> Iterator[BlockRule]:
-    for child in body.children:
-        if isinstance(child, BlockRule):
-            if kind is None or _block_type(child) == kind:
-                yield child
+def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> None:
+    def add(document: PolicyDocument) -> None:
+        if id(document) not in seen:
+            seen.add(id(document))
+            result.documents.append(document)
 
+    for block in instance.module.blocks("data"):
+        if block.labels[:1] == (policy_documents.KIND,) and len(block.labels) == 2:
+            built = policy_documents.documents(instance, block.labels[1])
+            for _, document in built[1] if built else []:
+                add(document)
 
-def _block_type(block: BlockRule) -> str:
-    first = block.labels[0]
-    return first.serialize() if isinstance(first, IdentifierRule) else ""
-
-
-def _labels(block: BlockRule, evaluator: Evaluator) -> list[str]:
-    labels = [_block_type(block)]
-    for label in block.labels[1:]:
-        if isinstance(label, IdentifierRule):
-            labels.append(label.serialize())
+    by_policy: dict[str, list[PolicyDocument]] = {}
+    for block in instance.module.blocks("resource"):
+        if len(block.labels) != 2:
             continue
-        value = evaluator.plain(label)
-        labels.append(value.value if isinstance(value, Text) else "?")
-    return labels
+        for key, names in instance_names(instance, block):
+            address = f"{instance.address}{block.labels[0]}.{block.labels[1]}{key}"
+            for document in _consumed(instance, block, address, names):
+                add(document)
+                if block.labels[0] == "aws_iam_policy":
+                    by_policy.setdefault(block.labels[1], []).append(document)
+
+    _boundaries(instance, by_policy)
+    for child in instance.children():
+        _extract(child, result, seen)
+    result.gaps.extend(instance.gaps)
+    instance.gaps.clear()
 
 
-def _attributes(body) -> dict[str, AttributeRule]:
-    return {
-        child.identifier.serialize(): child
-        for child in body.children
-        if isinstance(child, AttributeRule)
-    }
+def _consumed(
+    instance: ModuleInstance, block: Block, address: str, names: dict[str, Value]
+) -> list[PolicyDocument]:
+    """The documents a resource uses; JSON ones become documents here."""
+    kind = block.labels[0]
+    argument, context = POLICY_ARGUMENTS.get(kind, ("policy", "resource"))
+    found: list[PolicyDocument] = []
+    attr = block.body.attributes.get(argument)
+    if attr is not None:
+        found.extend(_policy(instance, attr, address, context, names))
+    if kind == "aws_iam_role":
+        for inline in block.body.blocks_of("inline_policy"):
+            policy = inline.body.attributes.get("policy")
+            if policy is not None:
+                found.extend(_policy(instance, policy, address, "identity", names))
+    return found
 
 
-def _policy_document(
-    block: BlockRule, address: str, evaluator: Evaluator, result: Extraction
+def _policy(
+    instance: ModuleInstance,
+    attr: Attr,
+    address: str,
+    context: str,
+    names: dict[str, Value],
+) -> list[PolicyDocument]:
+    value = instance.value(attr, **names)
+    consumer = Consumer(address, context, attr.location)
+    found = read_policy(value, "the policy", attr.location, address, instance.gaps)
+    if isinstance(found, PolicyDocument):
+        found.consumers.append(consumer)
+        return [found]
+    if found is None:
+        return []
+    statements = json_statements(found, address, instance.gaps)
+    return [
+        PolicyDocument(address, "json", attr.location, tuple(statements), [consumer])
+    ]
+
+
+def _boundaries(
+    instance: ModuleInstance, by_policy: dict[str, list[PolicyDocument]]
 ) -> None:
-    attributes = _attributes(block.body)
-    for name in MERGE_ARGUMENTS:
-        if name in attributes:
-            node = attributes[name]
-            result.gaps.append(
-                Gap(
-                    "unresolved",
-                    f"{name} = {evaluator.source_text(node.expression)} is not merged "
-                    "yet; the statements it brings in were not checked",
-                    evaluator.location(node),
-                    address,
-                )
-            )
-
-    statements = []
-    for child in block.body.children:
-        if not isinstance(child, BlockRule):
+    """Mark the documents of policies used as permissions boundaries."""
+    for block in instance.module.blocks("resource"):
+        if len(block.labels) != 2:
             continue
-        labels = _labels(child, evaluator)
-        if labels == ["dynamic", "statement"]:
-            result.gaps.append(
-                Gap(
-                    "unresolved",
-                    'dynamic "statement" block is not expanded yet; '
-                    "its statements were not checked",
-                    evaluator.location(child),
-                    address,
-                )
-            )
-        elif labels == ["statement"]:
-            statements.append(_hcl_statement(child, len(statements), evaluator))
-
-    result.documents.append(
-        PolicyDocument(
-            address,
-            "aws_iam_policy_document",
-            evaluator.location(block),
-            tuple(statements),
-        )
-    )
-
-
-def _hcl_statement(block: BlockRule, index: int, evaluator: Evaluator) -> Statement:
-    attributes = _attributes(block.body)
-
-    def value(name: str) -> Value | None:
-        node = attributes.get(name)
-        return _policy_variables(evaluator.plain(node.expression)) if node else None
-
-    def field(name: str) -> Field | None:
-        node = attributes.get(name)
-        if node is None:
-            return None
-        return Field(evaluator.location(node), _items(value(name)))
-
-    conditions = tuple(
-        _hcl_condition(condition, evaluator)
-        for condition in _blocks(block.body, "condition")
-    )
-
-    return Statement(
-        index=index,
-        location=evaluator.location(block),
-        sid=value("sid"),
-        effect=value("effect"),
-        actions=field("actions"),
-        not_actions=field("not_actions"),
-        resources=field("resources"),
-        not_resources=field("not_resources"),
-        conditions=conditions,
-    )
-
-
-def _hcl_condition(block: BlockRule, evaluator: Evaluator) -> Condition:
-    attributes = _attributes(block.body)
-    location = evaluator.location(block)
-
-    def part(name: str) -> Value:
-        node = attributes.get(name)
-        if node is None:
-            return Unknown(f"missing {name}", location)
-        return _policy_variables(evaluator.plain(node.expression))
-
-    values_node = attributes.get("values")
-    values = Field(
-        evaluator.location(values_node) if values_node else location,
-        _items(part("values")),
-    )
-    return Condition(part("test"), part("variable"), values, location)
-
-
-def _policy_variables(value: Value) -> Value:
-    """`&{aws:username}` is how aws_iam_policy_document writes `${aws:username}`."""
-    if isinstance(value, Text) and any(
-        isinstance(p, str) and "&{" in p for p in value.parts
-    ):
-        parts = tuple(
-            p.replace("&{", "${") if isinstance(p, str) else p for p in value.parts
-        )
-        return Text(parts, value.location, value.pieces)
-    if isinstance(value, Seq):
-        return Seq(
-            tuple(_policy_variables(item) for item in value.items), value.location
-        )
-    return value
-
-
-def _items(value: Value | None) -> tuple[Value, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, Seq):
-        return value.items
-    return (value,)
-
-
-def _json_policy(
-    attribute: AttributeRule, address: str, evaluator: Evaluator, result: Extraction
-) -> None:
-    location = evaluator.location(attribute)
-    value = evaluator.evaluate(attribute.expression)
-
-    if isinstance(value, Encoded):
-        document = value.value
-    elif isinstance(value, Text):
-        decoded = decode_json(value)
-        if isinstance(decoded, NotJson):
-            if decoded.hole is not None:
-                result.gaps.append(
-                    Gap(
-                        "unresolved",
-                        "the policy JSON is built around "
-                        f"${{{decoded.hole.source}}}, which tfcheck could not "
-                        "evaluate; its statements were not checked",
-                        decoded.hole.location,
-                        address,
-                    )
-                )
-            else:
-                result.gaps.append(
-                    Gap("not-json", decoded.message, decoded.location, address)
-                )
-            return
-        document = decoded
-    else:
-        document = value
-
-    if isinstance(document, Unknown):
-        if not _DOCUMENT_REFERENCE.match(document.source.replace(" ", "")):
-            result.gaps.append(
-                Gap(
-                    "unresolved",
-                    f"the policy is {document.source}, which tfcheck could not "
-                    "evaluate; its statements were not checked",
-                    document.location,
-                    address,
-                )
-            )
-        return
-    if not isinstance(document, Mapping):
-        result.gaps.append(
-            Gap(
-                "not-json",
-                "the policy must be a JSON object; write it as jsonencode({...})",
-                location,
-                address,
-            )
-        )
-        return
-
-    result.documents.append(_json_document(document, address, location, result))
-
-
-def _json_document(
-    document: Mapping, address: str, location: Location, result: Extraction
-) -> PolicyDocument:
-    entry = document.get("Statement")
-    statements: list[Statement] = []
-    if entry is not None:
-        value = entry.value
-        if isinstance(value, Unknown):
-            result.gaps.append(
-                Gap(
-                    "unresolved",
-                    f"Statement is {value.source}, which tfcheck could not evaluate; "
-                    "its statements were not checked",
-                    value.location,
-                    address,
-                )
-            )
-        items = value.items if isinstance(value, Seq) else (value,)
-        for item in items:
-            if isinstance(item, Mapping):
-                statements.append(_json_statement(item, len(statements)))
-            elif isinstance(item, Unknown) and item is not value:
-                result.gaps.append(
-                    Gap(
-                        "unresolved",
-                        f"a statement is {item.source}, which tfcheck could not "
-                        "evaluate; it was not checked",
-                        item.location,
-                        address,
-                    )
-                )
-    return PolicyDocument(address, "json", location, tuple(statements))
-
-
-def _json_statement(item: Mapping, index: int) -> Statement:
-    fields: dict[str, Field | None] = dict.fromkeys(_HCL_FIELDS)
-    for key, name in _JSON_FIELDS.items():
-        entry = item.get(key)
-        if entry is not None:
-            fields[name] = Field(entry.key_location, _items(entry.value))
-
-    conditions: list[Condition] = []
-    entry = item.get("Condition")
-    if entry is not None:
-        conditions.extend(_json_conditions(entry.value, entry.key_location))
-
-    def value(key: str) -> Value | None:
-        found = item.get(key)
-        return found.value if found else None
-
-    return Statement(
-        index=index,
-        location=item.location,
-        sid=value("Sid"),
-        effect=value("Effect"),
-        actions=fields["actions"],
-        not_actions=fields["not_actions"],
-        resources=fields["resources"],
-        not_resources=fields["not_resources"],
-        conditions=tuple(conditions),
-    )
-
-
-def _json_conditions(value: Value, location: Location) -> Iterator[Condition]:
-    if not isinstance(value, Mapping):
-        yield Condition(value, value, Field(location, ()), location)
-        return
-    for operator in value.entries:
-        op = Text((operator.key,), operator.key_location)
-        keys = operator.value
-        if not isinstance(keys, Mapping):
-            yield Condition(
-                op, keys, Field(operator.key_location, ()), operator.key_location
-            )
+        attr = block.body.attributes.get("permissions_boundary")
+        if attr is None:
             continue
-        for key in keys.entries:
-            name = (
-                key.value
-                if isinstance(key.value, Unknown) and key.key.startswith("${")
-                else Text((key.key,), key.key_location)
-            )
-            yield Condition(
-                op, name, Field(key.key_location, _items(key.value)), key.key_location
-            )
+        value = instance.value(attr)
+        reference = value.source if isinstance(value, Unknown) else ""
+        match = _POLICY_ARN.match(reference.replace(" ", ""))
+        if match is None:
+            continue
+        address = f"{instance.address}{block.labels[0]}.{block.labels[1]}"
+        for document in by_policy.get(match.group(1), []):
+            document.consumers.append(Consumer(address, "boundary", attr.location))

@@ -25,6 +25,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "end_line": loc.end_line or loc.line,
         "end_column": loc.end_column or loc.column,
         "address": finding.address or None,
+        "via": list(finding.via),
         "statement": (
             None
             if finding.statement_index is None

@@ -9,7 +9,8 @@ from tfcheck.pipeline import Result
 
 
 def line(finding: Finding) -> str:
-    address = f" [{finding.address}]" if finding.address else ""
+    via = f" via {', '.join(finding.via)}" if finding.via else ""
+    address = f" [{finding.address}{via}]" if finding.address else ""
     return (
         f"{finding.location}: {finding.severity.label} {finding.rule} "
         f"{finding.message}{address}"

@@ -14,9 +14,12 @@ from typing import Callable, Iterator
 from tfcheck.check.base import Context, Rule
 from tfcheck.check.rules import (
     condition_key_not_for_action,
+    duplicate_sid,
     empty_file,
     internal_error,
     invalid_effect,
+    invalid_sid,
+    not_analysed,
     parse_error,
     policy_not_json,
     resource_not_star,
@@ -25,7 +28,7 @@ from tfcheck.check.rules import (
     unresolved,
     wildcard_matches_nothing,
 )
-from tfcheck.extract.model import Statement
+from tfcheck.extract.model import PolicyDocument, Statement
 from tfcheck.findings import Finding
 
 MODULES: tuple[ModuleType, ...] = (
@@ -34,12 +37,15 @@ MODULES: tuple[ModuleType, ...] = (
     unresolved,
     empty_file,
     policy_not_json,
+    not_analysed,
     unknown_service_prefix,
     unknown_action,
     wildcard_matches_nothing,
     resource_not_star,
     condition_key_not_for_action,
     invalid_effect,
+    duplicate_sid,
+    invalid_sid,
 )
 
 RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in MODULES}
@@ -47,6 +53,10 @@ RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in MODULES}
 StatementCheck = Callable[[Statement, Context], Iterator[Finding]]
 STATEMENT_CHECKS: tuple[StatementCheck, ...] = tuple(
     m.check for m in MODULES if hasattr(m, "check")
+)
+DocumentCheck = Callable[[PolicyDocument, Context], Iterator[Finding]]
+DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = tuple(
+    m.check_document for m in MODULES if hasattr(m, "check_document")
 )
 
 

@@ -46,9 +46,14 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         message = _problem(written, catalog)
         if message is None:
             continue
+        # Point at the name as written, even when a template assembled it.
+        where = written.text.location_at(len(written.prefix) + 1)
+        if where != written.text.location:
+            here = written.text.location
+            message += f" (assembled at {here.file}:{here.line})"
         yield RULE.finding(
             message,
-            written.text.location,
+            where,
             document=context.document,
             statement=statement,
             action=str(written),

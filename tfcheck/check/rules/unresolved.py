@@ -42,9 +42,10 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     first = unknowns[0]
     others = len({u.source for u in unknowns} - {first.source})
     more = f" (and {others} more)" if others else ""
+    reason = first.reason or "is not known before apply"
     yield RULE.finding(
-        f"statement not fully evaluated: {first.source}{more} is not known "
-        "before apply; its known parts were checked",
+        f"statement not fully evaluated: {first.source} {reason}{more}; "
+        "its known parts were checked",
         first.location,
         document=context.document,
         statement=statement,
