@@ -57,6 +57,7 @@ from hcl2.rules.strings import (
 )
 
 from tfcheck.evaluate import functions
+from tfcheck.evaluate.jsonvalues import json_value
 from tfcheck.evaluate.templates import (
     ForDirective,
     IfDirective,
@@ -619,7 +620,7 @@ class Evaluator:
         return Unknown(self.source_text(node), self.location(node), reason)
 
     def _apply(self, value: Value, steps: list, node: Any) -> Value:
-        for index, (kind, arg) in enumerate(steps):
+        for kind, arg in steps:
             if isinstance(value, Unknown):
                 return value
             if kind == "attr":
@@ -630,44 +631,29 @@ class Evaluator:
                 )
                 value = functions.index(value, key, self.location(node))
             elif kind == "splat":
-                rest = arg
+                # The splat's own steps hold everything after it: apply them to
+                # each element; a single value is a list of one, null is empty.
                 if isinstance(value, Atom) and value.value is None:
                     return Seq((), self.location(node))
-                items = (
-                    [item for _, item in functions.iterate(value)]
-                    if isinstance(value, Seq)
-                    else [value]
-                )
-                value = Seq(
-                    tuple(self._apply(item, rest, node) for item in items),
+                items = value.items if isinstance(value, Seq) else (value,)
+                return Seq(
+                    tuple(self._apply(item, arg, node) for item in items),
                     self.location(node),
                 )
-                return self._apply(value, steps[index + 1 :], node) if False else value
         return value
 
     # --- the JSON syntax -----------------------------------------------------
 
     def _json(self, node: JsonNode, source: SourceFile) -> Value:
-        location = source.span(node.start, node.end)
-        if node.kind == "string":
-            offsets = list(range(node.start + 1, node.start + 1 + len(node.value)))
+        def template(string: JsonNode) -> Value:
+            start = string.start + 1
+            offsets = list(range(start, start + len(string.value)))
+            location = source.span(string.start, string.end)
             inner = Evaluator(source, self.scope)
-            return inner.template(node.value, offsets, location, False)
-        if node.kind == "array":
-            return Seq(tuple(self._json(item, source) for item in node.value), location)
-        if node.kind == "object":
-            return Mapping(
-                tuple(
-                    Entry(
-                        pair.key,
-                        source.span(pair.key_start, pair.key_end),
-                        self._json(pair.value, source),
-                    )
-                    for pair in node.value
-                ),
-                location,
-            )
-        return Atom(node.value, location)
+            return inner.template(string.value, offsets, location, False)
+
+        # In the JSON syntax every string is a template.
+        return json_value(node, source, template)
 
 
 def _first_unknown(value: Value, location: Location, source: str) -> Unknown:

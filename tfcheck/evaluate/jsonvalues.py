@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from tfcheck.evaluate.values import (
     Atom,
@@ -82,6 +83,29 @@ class _Mapped:
             else:
                 parts.append(char)
         return Text(tuple(parts) or ("",), location)
+
+
+def json_value(
+    node: JsonNode, source: SourceFile, string: Callable[[JsonNode], Value]
+) -> Value:
+    """A JSON node of a source file as a value; `string` reads each string."""
+    location = source.span(node.start, node.end)
+    if node.kind == "string":
+        return string(node)
+    if node.kind == "array":
+        items = tuple(json_value(item, source, string) for item in node.value)
+        return Seq(items, location)
+    if node.kind == "object":
+        entries = tuple(
+            Entry(
+                pair.key,
+                source.span(pair.key_start, pair.key_end),
+                json_value(pair.value, source, string),
+            )
+            for pair in node.value
+        )
+        return Mapping(entries, location)
+    return Atom(node.value, location)
 
 
 def decode_json(value: Text) -> Value | NotJson:

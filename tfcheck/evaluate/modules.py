@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from tfcheck.evaluate.expressions import Evaluator, Scope
+from tfcheck.evaluate.jsonvalues import json_value
 from tfcheck.evaluate.values import (
     Atom,
     Entry,
@@ -423,24 +424,11 @@ class ModuleInstance:
 
 def json_literal(node: JsonNode, source: SourceFile) -> Value:
     """A JSON value taken literally (tfvars files hold no expressions)."""
-    location = source.span(node.start, node.end)
-    if node.kind == "string":
-        return Text((node.value,), location)
-    if node.kind == "array":
-        return Seq(tuple(json_literal(item, source) for item in node.value), location)
-    if node.kind == "object":
-        return Mapping(
-            tuple(
-                Entry(
-                    pair.key,
-                    source.span(pair.key_start, pair.key_end),
-                    json_literal(pair.value, source),
-                )
-                for pair in node.value
-            ),
-            location,
-        )
-    return Atom(node.value, location)
+    return json_value(
+        node,
+        source,
+        lambda string: Text((string.value,), source.span(string.start, string.end)),
+    )
 
 
 def _cli_var(assignment: str) -> dict[str, Value]:
