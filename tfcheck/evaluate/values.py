@@ -169,10 +169,6 @@ class EvalError(Exception):
         self.location = location
 
 
-def is_known(value: "Value") -> bool:
-    return next(unknowns_in(value), None) is None
-
-
 def unknowns_in(value: Value | None) -> Iterator[Unknown]:
     """Every unknown part of a value, in source order."""
     if value is None:

@@ -94,7 +94,3 @@ class PolicyDocument:
     location: Location
     statements: tuple[Statement, ...]
     consumers: list[Consumer] = field(default_factory=list, compare=False)
-
-    def contexts(self) -> set[str]:
-        """What the document is used as, through merges as well."""
-        return {c.context for c in self.consumers}

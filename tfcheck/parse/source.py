@@ -34,10 +34,3 @@ class SourceFile:
 
     def point(self, offset: int) -> Location:
         return self.span(offset, offset)
-
-    def snippet(self, start: int, end: int, limit: int = 60) -> str:
-        """The source text of a span on one line, shortened for messages."""
-        text = " ".join(self.text[start:end].split())
-        if len(text) > limit:
-            text = text[: limit - 3] + "..."
-        return text
