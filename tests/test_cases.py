@@ -98,10 +98,15 @@ def test_c015_vpc_endpoint_policies(catalog):
     }
 
 
-@pytest.mark.xfail(strict=True, reason="global condition keys are issue 4")
 def test_c015_unknown_global_condition_key(catalog):
     result = check_tree(CASES / "C015", catalog)
-    assert ("main.tf", 57) in at(result.findings, "unknown-global-condition-key")
+    found = [f for f in result.findings if f.name == "unknown-global-condition-key"]
+    assert [(f.location.line, f.severity.label) for f in found] == [
+        (28, "warning"),
+        (57, "warning"),
+    ]
+    assert '"aws:SourceVpc" or "aws:Ec2InstanceSourceVpc"' in found[1].message
+    assert "never holds" in found[1].message
 
 
 def test_c017_credential_keys_are_accepted(catalog):
@@ -111,10 +116,13 @@ def test_c017_credential_keys_are_accepted(catalog):
     assert not [f for f in result.findings if f.severity.label == "error"]
 
 
-@pytest.mark.xfail(strict=True, reason="keys absent for a principal need issue 4")
 def test_c017_ssm_source_instance_arn_absent_on_ec2_role(catalog):
     result = check_tree(CASES / "C017", catalog)
-    assert ("main.tf", 43) in at(result.findings, "condition-key-absent-for-principal")
+    found = [
+        f for f in result.findings if f.name == "condition-key-absent-for-principal"
+    ]
+    assert [(f.location.line, f.severity.label) for f in found] == [(43, "warning")]
+    assert "aws_iam_role.node, an EC2 instance-profile role" in found[0].message
 
 
 def test_c029_single_statement_object_and_scalar_fields(catalog):

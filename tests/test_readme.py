@@ -31,3 +31,15 @@ def test_readme_lists_every_rule():
 def test_ci_runs_the_readme_test_command():
     command = re.findall(r"```sh\n(.*?)\n```", README, re.S)[1]
     assert command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_statement_rule_documents_a_failing_and_a_passing_example():
+    from tfcheck.check.rules import MODULES
+
+    for module in MODULES:
+        judges = hasattr(module, "check") or hasattr(module, "check_document")
+        if judges and module.RULE.name != "unresolved":
+            doc = module.RULE.doc
+            assert "Fail" in doc and "Pass" in doc, module.RULE.name
+        if module.RULE.id >= "TFC110":
+            assert "https://docs.aws.amazon.com/" in module.RULE.doc, module.RULE.name

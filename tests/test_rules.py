@@ -25,11 +25,30 @@ EXPECTED_FAILURES = {
         (40, 7),
         (51, 7),
     ],
-    "condition-key-not-for-action": [(8, 18), (14, 18)] + [(28, 18)] * 4 + [(39, 18)],
+    "condition-key-never-present": [(8, 18), (14, 18)]
+    + [(28, 18)] * 4
+    + [(39, 18), (52, 18), (58, 18)],
     "invalid-effect": [(3, 17), (15, 18), (26, 18)],
     "policy-not-json": [(4, 12), (15, 68)],
     "unresolved": [(7, 17), (12, 49), (19, 12)],
     "parse-error": [(3, 18)],
+    "unknown-global-condition-key": [(7, 18), (18, 18)],
+    "unknown-condition-operator": [(6, 18), (11, 18)],
+    "condition-type-mismatch": [(6, 18), (11, 18)],
+    "malformed-condition-value": [
+        (8, 19),
+        (13, 19),
+        (18, 19),
+        (23, 19),
+        (34, 19),
+        (39, 19),
+        (44, 19),
+    ],
+    "source-ip-private-range": [(8, 37)],
+    "set-operator-on-single-value": [(6, 18)],
+    "vpc-source-ip-alone": [(7, 18)],
+    "unknown-policy-variable": [(4, 18)],
+    "condition-key-absent-for-principal": [(18, 18)],
     "empty-file": [(1, 1)],
 }
 
@@ -104,31 +123,42 @@ def test_messages(catalog):
         'ssmmessages:CreateControlChannel; use resources = ["*"]',
     )
     assert [severity for severity, _ in resource[2:4]] == ["warning", "note"]
-    hint = "use one of ec2:SourceInstanceARN, ssm:SourceInstanceARN or an aws: "
-    conditions = _messages(catalog, "condition-key-not-for-action")
+    only = (
+        "(not a key of this action; only ec2:SourceInstanceARN, "
+        "ssm:SourceInstanceARN and aws: keys apply)"
+    )
+    conditions = _messages(catalog, "condition-key-never-present")
     assert conditions[:3] == [
         (
             "error",
             'condition key "ssmmessages:SessionId" is never present for '
-            "ssmmessages:OpenDataChannel, so the condition never holds and "
-            f"this statement grants nothing for it; {hint}global key",
+            f"ssmmessages:OpenDataChannel {only}, so the condition never holds "
+            "and this statement grants nothing for it",
         ),
         (
             "warning",
             'condition key "ssm:resourceTag/Team" is never present for '
-            "ssmmessages:OpenDataChannel, so the StringEqualsIfExists "
-            f"condition always holds and has no effect on it; {hint}global key",
+            f"ssmmessages:OpenDataChannel {only}, so the StringEqualsIfExists "
+            "condition always holds and has no effect on it",
         ),
         (
             "error",
             'condition key "ssm:resourceTag/Env" is never present for '
-            "ssmmessages:CreateControlChannel, so the StringNotLike condition "
-            f"always holds and this statement denies it on every call; {hint}"
-            "global key",
+            f"ssmmessages:CreateControlChannel {only}, so the StringNotLike "
+            "condition always holds and this statement denies it on every call",
         ),
     ]
-    assert conditions[-1][0] == "warning"
-    assert "ForAllValues:StringEquals condition always holds" in conditions[-1][1]
+    assert conditions[-2] == (
+        "error",
+        'condition key "aws:ResourceTag/Team" is never present for '
+        "ssmmessages:OpenDataChannel (ssmmessages defines no resource types, so no "
+        "request has a resource to read tags or an account from), so the condition "
+        "never holds and this statement grants nothing for it",
+    )
+    assert "aws:SourceArn" in conditions[-1][1]
+    assert "calls ssmmessages on a principal's behalf" in conditions[-1][1]
+    assert conditions[-3][0] == "warning"
+    assert "ForAllValues:StringEquals condition always holds" in conditions[-3][1]
     assert _messages(catalog, "invalid-effect")[0] == (
         "error",
         'effect "allow" is not valid: write "Allow", with that case',

@@ -33,12 +33,22 @@ data "aws_iam_policy_document" "d" {{
 @pytest.mark.parametrize(
     "actions, resources, values, line",
     [
-        ('["ssmmessages:OpenDataChannel", var.unknown]', '["*"]', '["vpce-1"]', 6),
-        ('["ssmmessages:OpenDataChannel"]', "[var.unknown]", '["vpce-1"]', 7),
+        (
+            '["ssmmessages:OpenDataChannel", var.unknown]',
+            '["*"]',
+            '["vpce-0a1b2c3d4e5f67890"]',
+            6,
+        ),
+        (
+            '["ssmmessages:OpenDataChannel"]',
+            "[var.unknown]",
+            '["vpce-0a1b2c3d4e5f67890"]',
+            7,
+        ),
         (
             '["ssmmessages:OpenDataChannel"]',
             '["arn:aws:ssmmessages:${var.unknown}:*"]',
-            '["vpce-1"]',
+            '["vpce-0a1b2c3d4e5f67890"]',
             7,
         ),
         ('["ssmmessages:OpenDataChannel"]', '["*"]', "[var.unknown]", 11),

@@ -143,7 +143,9 @@ def _check_module(
     instance = ModuleInstance(workspace, module)
     extraction = extract(instance)
     result.findings.extend(gap_findings(extraction.gaps))
-    result.findings.extend(check_documents(extraction.documents, catalog))
+    result.findings.extend(
+        check_documents(extraction.documents, catalog, extraction.principals)
+    )
 
     result.documents += len(extraction.documents)
     result.policy_documents.extend(extraction.documents)

@@ -21,7 +21,7 @@ from tfcheck.findings import Severity
 
 LOG = logging.getLogger(__name__)
 
-_NOT_SERVICES = {"provenance.json", "exceptions.json"}
+_NOT_SERVICES = {"provenance.json", "exceptions.json", "conditions.json"}
 
 
 class CatalogError(Exception):
@@ -77,6 +77,9 @@ class Service:
     origin: str
     resource_exceptions: tuple[ResourceException, ...] = ()
     credential_keys: dict[str, CredentialKey] = field(default_factory=dict)
+    # Presence classes of global keys that no request of this service has,
+    # with the reason (see conditions.json).
+    absent_presence: dict[str, str] = field(default_factory=dict)
 
     def action(self, name: str) -> Action | None:
         return self.actions.get(name.lower())
@@ -203,4 +206,7 @@ def _with_exceptions(service: Service, data: dict[str, Any]) -> Service:
         origin=service.origin,
         resource_exceptions=resource_exceptions,
         credential_keys=credential_keys,
+        absent_presence={
+            item["presence"]: item["reason"] for item in data.get("absent_presence", [])
+        },
     )

@@ -26,10 +26,14 @@ _GAP_RULES = {
 }
 
 
-def check_documents(documents: list[PolicyDocument], catalog: Catalog) -> list[Finding]:
+def check_documents(
+    documents: list[PolicyDocument],
+    catalog: Catalog,
+    principals: dict[str, set[str]] | None = None,
+) -> list[Finding]:
     findings: list[Finding] = []
     for document in documents:
-        context = Context(catalog, document)
+        context = Context(catalog, document, principals or {})
         for document_check in DOCUMENT_CHECKS:
             findings.extend(document_check(document, context))
         for statement in document.statements:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tfcheck.catalog import Catalog
 from tfcheck.extract.model import PolicyDocument, Statement
@@ -65,6 +65,16 @@ class Context:
 
     catalog: Catalog
     document: PolicyDocument
+    # Role address -> the jobs it does (ec2-instance, ecs-task, ...).
+    principals: dict[str, set[str]] = field(default_factory=dict)
+
+    def holders(self) -> list[str]:
+        """The principals whose permissions this document (or a merge of it) sets."""
+        return [
+            c.principal
+            for c in self.document.consumers
+            if c.principal and c.context in ("identity", "boundary")
+        ]
 
 
 def quoted(value: str) -> str:

@@ -79,6 +79,7 @@ class Consumer:
     address: str
     context: str  # identity, trust, boundary, resource, vpc-endpoint, scp, merged
     location: Location
+    principal: str = ""  # the role, user or group the policy applies to, if known
 
 
 # Contexts in which IAM itself validates the policy (Sid rules and the like).

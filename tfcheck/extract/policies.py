@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from tfcheck.evaluate.modules import Gap, ModuleInstance, instance_names
-from tfcheck.evaluate.values import Unknown, Value
+from tfcheck.evaluate.values import Seq, Unknown, Value
 from tfcheck.extract import documents as policy_documents
 from tfcheck.extract.model import Consumer, PolicyDocument
 from tfcheck.extract.statements import json_statements, read_policy
@@ -37,12 +37,39 @@ POLICY_ARGUMENTS: dict[str, tuple[str, str]] = {
 }
 
 _POLICY_ARN = re.compile(r"^aws_iam_policy\.([\w-]+)(\[[^\]]*\])?\.arn$")
+_PRINCIPAL = re.compile(r"^(aws_iam_(?:role|user|group)\.[\w-]+)(\[[^\]]*\])?(\.|$)")
+
+# Resource types whose argument names the principal an inline policy belongs to.
+PRINCIPAL_ARGUMENTS = {
+    "aws_iam_role_policy": "role",
+    "aws_iam_user_policy": "user",
+    "aws_iam_group_policy": "group",
+}
+# Resource type -> (argument naming a role, the job the role then does).
+ROLE_USES: dict[str, tuple[tuple[str, str], ...]] = {
+    "aws_iam_instance_profile": (("role", "ec2-instance"),),
+    "aws_ecs_task_definition": (
+        ("task_role_arn", "ecs-task"),
+        ("execution_role_arn", "ecs-execution"),
+    ),
+    "aws_ssm_activation": (("iam_role", "managed-instance"),),
+}
+# Attachments: resource type -> (argument naming principals, the policy argument).
+ATTACHMENTS = {
+    "aws_iam_role_policy_attachment": (("role",), "policy_arn"),
+    "aws_iam_user_policy_attachment": (("user",), "policy_arn"),
+    "aws_iam_group_policy_attachment": (("group",), "policy_arn"),
+    "aws_iam_policy_attachment": (("roles", "users", "groups"), "policy_arn"),
+}
 
 
 @dataclass
 class Extraction:
     documents: list[PolicyDocument] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    # Role address -> the jobs it does: ec2-instance, ecs-task, ecs-execution,
+    # managed-instance.
+    principals: dict[str, set[str]] = field(default_factory=dict)
 
 
 def extract(instance: ModuleInstance) -> Extraction:
@@ -69,13 +96,18 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
     for block in instance.module.blocks("resource"):
         if len(block.labels) != 2:
             continue
+        kind, name = block.labels
         for key, names in instance_names(instance, block):
-            address = f"{instance.address}{block.labels[0]}.{block.labels[1]}{key}"
+            address = f"{instance.address}{kind}.{name}{key}"
             for document in _consumed(instance, block, address, names):
                 add(document)
-                if block.labels[0] == "aws_iam_policy":
-                    by_policy.setdefault(block.labels[1], []).append(document)
+                if kind == "aws_iam_policy":
+                    by_policy.setdefault(name, []).append(document)
+            for argument, job in ROLE_USES.get(kind, ()):
+                for role in _references(instance, block, argument, names):
+                    result.principals.setdefault(role, set()).add(job)
 
+    _attachments(instance, by_policy)
     _boundaries(instance, by_policy)
     for child in instance.children():
         _extract(child, result, seen)
@@ -89,15 +121,42 @@ def _consumed(
     """The documents a resource uses; JSON ones become documents here."""
     kind = block.labels[0]
     argument, context = POLICY_ARGUMENTS.get(kind, ("policy", "resource"))
+    principal = ""
+    if kind in PRINCIPAL_ARGUMENTS:
+        holders = _references(instance, block, PRINCIPAL_ARGUMENTS[kind], names)
+        principal = holders[0] if holders else ""
+    elif kind == "aws_iam_role":
+        principal = address
+
     found: list[PolicyDocument] = []
     attr = block.body.attributes.get(argument)
     if attr is not None:
-        found.extend(_policy(instance, attr, address, context, names))
+        found.extend(_policy(instance, attr, address, context, names, principal))
     if kind == "aws_iam_role":
         for inline in block.body.blocks_of("inline_policy"):
             policy = inline.body.attributes.get("policy")
             if policy is not None:
-                found.extend(_policy(instance, policy, address, "identity", names))
+                found.extend(
+                    _policy(instance, policy, address, "identity", names, principal)
+                )
+    return found
+
+
+def _references(
+    instance: ModuleInstance, block: Block, argument: str, names: dict[str, Value]
+) -> list[str]:
+    """The IAM principals an argument refers to (`aws_iam_role.x.arn` ...)."""
+    attr = block.body.attributes.get(argument)
+    if attr is None:
+        return []
+    value = instance.value(attr, **names)
+    items = value.items if isinstance(value, Seq) else (value,)
+    found = []
+    for item in items:
+        source = item.source.replace(" ", "") if isinstance(item, Unknown) else ""
+        match = _PRINCIPAL.match(source)
+        if match:
+            found.append(f"{instance.address}{match.group(1)}")
     return found
 
 
@@ -107,9 +166,10 @@ def _policy(
     address: str,
     context: str,
     names: dict[str, Value],
+    principal: str = "",
 ) -> list[PolicyDocument]:
     value = instance.value(attr, **names)
-    consumer = Consumer(address, context, attr.location)
+    consumer = Consumer(address, context, attr.location, principal)
     found = read_policy(value, "the policy", attr.location, address, instance.gaps)
     if isinstance(found, PolicyDocument):
         found.consumers.append(consumer)
@@ -120,6 +180,33 @@ def _policy(
     return [
         PolicyDocument(address, "json", attr.location, tuple(statements), [consumer])
     ]
+
+
+def _attachments(
+    instance: ModuleInstance, by_policy: dict[str, list[PolicyDocument]]
+) -> None:
+    """Record who a customer-managed policy is attached to."""
+    for block in instance.module.blocks("resource"):
+        if len(block.labels) != 2 or block.labels[0] not in ATTACHMENTS:
+            continue
+        holders, argument = ATTACHMENTS[block.labels[0]]
+        policy = block.body.attributes.get(argument)
+        if policy is None:
+            continue
+        value = instance.value(policy)
+        reference = value.source if isinstance(value, Unknown) else ""
+        match = _POLICY_ARN.match(reference.replace(" ", ""))
+        if match is None:
+            continue
+        address = f"{instance.address}{block.labels[0]}.{block.labels[1]}"
+        principals = [
+            p for holder in holders for p in _references(instance, block, holder, {})
+        ]
+        for document in by_policy.get(match.group(1), []):
+            for principal in principals or [""]:
+                document.consumers.append(
+                    Consumer(address, "identity", policy.location, principal)
+                )
 
 
 def _boundaries(

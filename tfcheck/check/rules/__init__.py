@@ -13,19 +13,28 @@ from typing import Callable, Iterator
 
 from tfcheck.check.base import Context, Rule
 from tfcheck.check.rules import (
-    condition_key_not_for_action,
+    condition_key_absent_for_principal,
+    condition_key_never_present,
+    condition_type_mismatch,
     duplicate_sid,
     empty_file,
     internal_error,
     invalid_effect,
     invalid_sid,
+    malformed_condition_value,
     not_analysed,
     parse_error,
     policy_not_json,
     resource_not_star,
+    set_operator_on_single_value,
+    source_ip_private_range,
     unknown_action,
+    unknown_condition_operator,
+    unknown_global_condition_key,
+    unknown_policy_variable,
     unknown_service_prefix,
     unresolved,
+    vpc_source_ip_alone,
     wildcard_matches_nothing,
 )
 from tfcheck.extract.model import PolicyDocument, Statement
@@ -42,10 +51,19 @@ MODULES: tuple[ModuleType, ...] = (
     unknown_action,
     wildcard_matches_nothing,
     resource_not_star,
-    condition_key_not_for_action,
+    condition_key_never_present,
     invalid_effect,
     duplicate_sid,
     invalid_sid,
+    unknown_global_condition_key,
+    unknown_condition_operator,
+    condition_type_mismatch,
+    malformed_condition_value,
+    source_ip_private_range,
+    set_operator_on_single_value,
+    vpc_source_ip_alone,
+    unknown_policy_variable,
+    condition_key_absent_for_principal,
 )
 
 RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in MODULES}

@@ -1,0 +1,118 @@
+"""A statement's conditions as the condition rules read them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tfcheck.catalog import Catalog
+from tfcheck.catalog.conditions import (
+    ConditionKey,
+    Operator,
+    condition_catalog,
+    parse_operator,
+)
+from tfcheck.evaluate.values import Text
+from tfcheck.extract.model import Condition, Statement
+from tfcheck.findings import Severity
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    condition: Condition
+    operator_text: str | None  # None when not known
+    operator: Operator | None  # None when unknown or not an operator
+    key_text: str | None
+    key: ConditionKey | None  # None when not a key tfcheck knows
+
+    @property
+    def values(self) -> list[Text]:
+        return [v for v in self.condition.values.texts() if v.known]
+
+
+def views(statement: Statement, catalog: Catalog) -> list[ConditionView]:
+    found = []
+    for condition in statement.conditions:
+        operator_text = _known(condition.operator)
+        key_text = _known(condition.key)
+        found.append(
+            ConditionView(
+                condition,
+                operator_text,
+                parse_operator(operator_text) if operator_text else None,
+                key_text,
+                find_key(key_text, catalog) if key_text else None,
+            )
+        )
+    return found
+
+
+def _known(value: object) -> str | None:
+    if isinstance(value, Text) and value.known:
+        return value.value
+    return None
+
+
+def find_key(name: str, catalog: Catalog) -> ConditionKey | None:
+    """A global, cross-service or catalog service key, by name."""
+    found = condition_catalog().key(name)
+    if found is not None:
+        return found
+    prefix = name.split(":", 1)[0].lower()
+    service = catalog.service(prefix)
+    if service is not None and name.lower() in service.condition_keys:
+        entry = service.condition_keys[name.lower()]
+        kind = entry.types[0] if entry.types else "String"
+        return ConditionKey(
+            entry.name, kind, kind.startswith("ArrayOf"), "action", service.origin
+        )
+    return None
+
+
+def is_global(name: str) -> bool:
+    return name.split(":", 1)[0].lower() == "aws"
+
+
+def policy_variables(text: str) -> list[str]:
+    """The names inside `${...}` policy variables of a string."""
+    return _VARIABLE.findall(text)
+
+
+@lru_cache(maxsize=1)
+def known_regions() -> tuple[frozenset[str], frozenset[str]]:
+    """Every region and partition botocore knows, read offline."""
+    import botocore.loaders
+
+    data = botocore.loaders.create_loader().load_data("endpoints")
+    regions = frozenset(
+        region for partition in data["partitions"] for region in partition["regions"]
+    )
+    partitions = frozenset(p["partition"] for p in data["partitions"])
+    return regions, partitions
+
+
+def absent_effect(
+    operator: str, holds: bool | None, denies: bool
+) -> tuple[str, Severity]:
+    """What a condition on an absent key does to the statement, and how bad."""
+    if holds is None:
+        return "so what this condition does to it cannot be told", Severity.WARNING
+    if not holds:
+        verb = "denies" if denies else "grants"
+        return (
+            f"so the condition never holds and this statement {verb} nothing for it",
+            Severity.ERROR,
+        )
+    if denies:
+        return (
+            f"so the {operator} condition always holds and this statement denies "
+            "it on every call",
+            Severity.ERROR,
+        )
+    return (
+        f"so the {operator} condition always holds and has no effect on it",
+        Severity.WARNING,
+    )

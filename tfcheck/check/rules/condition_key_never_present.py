@@ -1,0 +1,127 @@
+"""A condition key that no request for the action ever carries.
+
+A condition on a key that is absent from the request never holds: an Allow
+grants nothing and a Deny denies nothing. With an operator that holds when
+the key is absent (`...IfExists`, a negated operator such as
+`StringNotEquals`, `ForAllValues:`, `Null` with `true`) the condition always
+holds instead, and a Deny then denies every call. The finding says which.
+
+For each ssmmessages action of a statement, a key is reported when:
+
+- it is a service key (not `aws:`) that the catalog does not list for the
+  action (`ssmmessages:SessionId`, `ssm:resourceTag/...`, `ec2:ResourceTag/...`),
+  unless it comes with the caller's credentials whatever the action
+  (`ec2:SourceInstanceARN`, and `ssm:SourceInstanceARN` for hybrid managed
+  instances);
+- it is a global key that ssmmessages requests never carry: resource tags
+  and other resource keys (ssmmessages has no resource types), request tags
+  and `aws:TagKeys` (no action takes tags), and the keys set when a service
+  calls on a principal's behalf (`aws:SourceArn`, `aws:CalledVia`).
+
+Key names are matched without regard to case.
+
+Fail:
+
+    actions = ["ssmmessages:OpenDataChannel"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Team"
+      values   = ["ops"]
+    }
+
+Pass:
+
+    actions = ["ssmmessages:CreateControlChannel"]
+    condition {
+      test     = "ArnEquals"
+      variable = "ec2:SourceInstanceARN"
+      values   = ["arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"]
+    }
+
+See https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tfcheck.catalog import Service
+from tfcheck.catalog.conditions import ConditionKey
+from tfcheck.check.actions import Grant, catalog_actions
+from tfcheck.check.base import Context, quoted, rule
+from tfcheck.check.conditions import absent_effect, is_global, views
+from tfcheck.evaluate.values import Text
+from tfcheck.extract.model import Statement
+from tfcheck.findings import Finding, Severity
+
+RULE = rule(
+    "TFC105",
+    "condition-key-never-present",
+    Severity.ERROR,
+    "condition key is never present for the action",
+    __doc__,
+)
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    grants = catalog_actions(statement.actions, context.catalog)
+    if not grants:
+        return
+    denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
+
+    for view in views(statement, context.catalog):
+        name = view.key_text
+        if name is None or ":" not in name:
+            continue
+        operator = view.operator
+        holds = (
+            operator.holds_when_absent([v.value for v in view.values])
+            if operator
+            else None
+        )
+        op = operator.text if operator else (view.operator_text or "")
+
+        for grant in grants:
+            why = _absent(name, view.key, grant)
+            if why is None:
+                continue
+            action = f"{grant.service.prefix}:{grant.action.name}"
+            effect, severity = absent_effect(op, holds, denies)
+            yield RULE.finding(
+                f"condition key {quoted(name)} is never present for {action} "
+                f"({why}), {effect}",
+                view.condition.key.location,
+                document=context.document,
+                statement=statement,
+                action=action,
+                subject=action + "|" + name.lower(),
+                severity=severity,
+            )
+
+
+def _absent(name: str, key: ConditionKey | None, grant: Grant) -> str | None:
+    """Why a request for the action never carries the key, or None."""
+    service = grant.service
+    if is_global(name):
+        if key is None:
+            return None  # unknown-global-condition-key says so
+        return service.absent_presence.get(key.present)
+
+    allowed = set(grant.action.condition_keys) | set(service.credential_keys)
+    if name.lower() in allowed:
+        return None
+    spelled = [_spelling(k, service) for k in sorted(allowed)]
+    if spelled:
+        return (
+            f"not a key of this action; only {', '.join(spelled)} and aws: keys apply"
+        )
+    return "not a key of this action; only aws: keys apply"
+
+
+def _spelling(lowered: str, service: Service) -> str:
+    """The catalog's own spelling of a lower-cased key."""
+    if lowered in service.credential_keys:
+        return service.credential_keys[lowered].name
+    if lowered in service.condition_keys:
+        return service.condition_keys[lowered].name
+    return lowered
