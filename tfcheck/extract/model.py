@@ -43,6 +43,8 @@ class Statement:
     not_resources: Field | None
     conditions: tuple[Condition, ...]
     origin: str = ""  # address of the document where the statement is written
+    # (type, identifier) of each known principal: ("Service", "ec2.amazonaws.com")
+    principals: tuple[tuple[str, str], ...] = ()
 
     @property
     def sid_text(self) -> str | None:

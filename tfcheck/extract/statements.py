@@ -73,6 +73,16 @@ def hcl_statement(
         _hcl_condition(condition, instance, names)
         for condition in block.body.blocks_of("condition")
     )
+    principals = []
+    for holder in block.body.blocks_of("principals"):
+        kind = holder.body.attributes.get("type")
+        ids = holder.body.attributes.get("identifiers")
+        if kind is None or ids is None:
+            continue
+        kind_value = instance.value(kind, **names)
+        for identifier in items(instance.value(ids, **names)):
+            if isinstance(kind_value, Text) and isinstance(identifier, Text):
+                principals.append((kind_value.value, identifier.value))
     return Statement(
         index=index,
         location=block.location,
@@ -84,6 +94,7 @@ def hcl_statement(
         not_resources=field("not_resources"),
         conditions=conditions,
         origin=origin,
+        principals=tuple(principals),
     )
 
 
@@ -188,6 +199,18 @@ def _json_statement(item: Mapping, index: int, origin: str) -> Statement:
         found = item.get(key)
         return as_text(found.value) if found else None
 
+    principals: list[tuple[str, str]] = []
+    entry = item.get("Principal")
+    if entry is not None:
+        principal = entry.value
+        if isinstance(principal, Text):
+            principals.append(("*", principal.value))
+        elif isinstance(principal, Mapping):
+            for kind in principal.entries:
+                for identifier in items(kind.value):
+                    if isinstance(identifier, Text):
+                        principals.append((kind.key, identifier.value))
+
     return Statement(
         index=index,
         location=item.location,
@@ -199,6 +222,7 @@ def _json_statement(item: Mapping, index: int, origin: str) -> Statement:
         not_resources=fields["not_resources"],
         conditions=tuple(conditions),
         origin=origin,
+        principals=tuple(principals),
     )
 
 

@@ -45,9 +45,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tfcheck.catalog import Service
+from tfcheck.catalog import Action, Service
 from tfcheck.catalog.conditions import ConditionKey
-from tfcheck.check.actions import Grant, catalog_actions
+from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.check.conditions import absent_effect, is_global, views
 from tfcheck.evaluate.values import Text
@@ -82,7 +82,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         op = operator.text if operator else (view.operator_text or "")
 
         for grant in grants:
-            why = _absent(name, view.key, grant)
+            why = absent_reason(name, view.key, grant.action, grant.service)
             if why is None:
                 continue
             action = f"{grant.service.prefix}:{grant.action.name}"
@@ -99,15 +99,16 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
             )
 
 
-def _absent(name: str, key: ConditionKey | None, grant: Grant) -> str | None:
+def absent_reason(
+    name: str, key: ConditionKey | None, action: Action, service: Service
+) -> str | None:
     """Why a request for the action never carries the key, or None."""
-    service = grant.service
     if is_global(name):
         if key is None:
             return None  # unknown-global-condition-key says so
         return service.absent_presence.get(key.present)
 
-    allowed = set(grant.action.condition_keys) | set(service.credential_keys)
+    allowed = set(action.condition_keys) | set(service.credential_keys)
     if name.lower() in allowed:
         return None
     spelled = [_spelling(k, service) for k in sorted(allowed)]

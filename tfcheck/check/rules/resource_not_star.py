@@ -40,7 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from tfcheck.catalog import Service
+from tfcheck.catalog import Action, Service
 from tfcheck.check.actions import Grant, catalog_actions, wildcard_match
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.evaluate.values import Text, Unknown
@@ -129,6 +129,16 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 severity=Severity(best.rank),
                 subject=name + "|" + best.resource.value,
             )
+
+
+def resource_verdict(item: object, action: Action, service: Service) -> object:
+    """ "ok", "unknown", or the Severity of what a resource means for the action."""
+    verdict = _judge(item, Grant(service, action, None))
+    if verdict.rank == _OK:
+        return "ok"
+    if verdict.rank == _UNKNOWN:
+        return "unknown"
+    return Severity(verdict.rank)
 
 
 def _judge(item: object, grant: Grant) -> Verdict:
