@@ -153,14 +153,12 @@ data "aws_iam_policy_document" "d" {
         return actions(statement)[0]
 
     assert action() == "ssmmessages:FromAuto"
-    assert action(var_files=[tmp_path / "extra.tfvars"]) == "ssmmessages:FromVarFile"
-    assert (
-        action(
-            var_files=[tmp_path / "extra.tfvars"],
-            cli_vars=["action=ssmmessages:FromCli"],
-        )
-        == "ssmmessages:FromCli"
-    )
+    extra = ("file", str(tmp_path / "extra.tfvars"))
+    cli = ("var", "action=ssmmessages:FromCli")
+    assert action(variables=[extra]) == "ssmmessages:FromVarFile"
+    # As with terraform, the later of -var and -var-file wins.
+    assert action(variables=[extra, cli]) == "ssmmessages:FromCli"
+    assert action(variables=[cli, extra]) == "ssmmessages:FromVarFile"
 
 
 def test_c027_reference_across_files_of_a_module(catalog):

@@ -132,10 +132,11 @@ def check(
     for assignment in cli_vars:
         if "=" not in assignment:
             _fail(f"--var {assignment!r} needs the form NAME=VALUE")
+    variables = _in_given_order(_ARGV, list(var_files), list(cli_vars))
 
     # Evaluation reads files only inside what was named on the command line.
     roots = [Path(a) if Path(a).is_dir() else Path(a).parent for a in arguments]
-    options = Options(roots=roots, var_files=list(var_files), cli_vars=list(cli_vars))
+    options = Options(roots=roots, variables=variables)
 
     threshold = None if fail_on is FailOn.none else Severity.parse(fail_on.value)
     result = run(files, catalog, options)
@@ -165,8 +166,29 @@ def show_rule(rule_id: str = typer.Argument(..., help="A rule id or name.")) -> 
     typer.echo(f"{rule.id} {rule.name} ({rule.severity.label})\n\n{rule.doc}")
 
 
+# The command line as given, for what typer does not keep: the order of
+# --var and --var-file, which decides which value wins.
+_ARGV: list[str] = []
+
+
+def _in_given_order(
+    argv: list[str], var_files: list[Path], cli_vars: list[str]
+) -> list[tuple[str, str]]:
+    order = []
+    for i, token in enumerate(argv):
+        name, equals, value = token.partition("=")
+        if name in ("--var", "--var-file"):
+            given = value if equals else (argv[i + 1] if i + 1 < len(argv) else "")
+            order.append(("var" if name == "--var" else "file", given))
+    expected = [("file", str(f)) for f in var_files] + [("var", v) for v in cli_vars]
+    if sorted(order) != sorted(expected):
+        return expected  # argv was not what typer read: keep files, then vars
+    return order
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     """Entry point; an unexpected exception exits 2, never 1."""
+    _ARGV[:] = list(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv, prog_name="tfcheck")
     except SystemExit:

@@ -34,8 +34,8 @@ class Options:
 
     cwd: Path = field(default_factory=Path.cwd)
     roots: list[Path] = field(default_factory=list)
-    var_files: list[Path] = field(default_factory=list)
-    cli_vars: list[str] = field(default_factory=list)
+    # ("file", path) and ("var", "NAME=VALUE"), in command-line order.
+    variables: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -74,8 +74,7 @@ def run(
         roots=[root.resolve() for root in options.roots]
         or sorted({f.path.resolve().parent for f in files}),
         data_resolvers={policy_documents.KIND: policy_documents.resolve},
-        var_files=options.var_files,
-        cli_vars=options.cli_vars,
+        variables=options.variables,
     )
 
     for module in _load_modules(files, workspace, result):
@@ -150,7 +149,7 @@ def _check_module(
     result.documents += len(extraction.documents)
     result.policy_documents.extend(extraction.documents)
     statements = {
-        (s.origin, s.location): s
+        (s.origin, s.location, s.index): s
         for document in extraction.documents
         for s in document.statements
     }

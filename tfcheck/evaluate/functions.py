@@ -173,12 +173,18 @@ def index(value: Value, key: Value, location: Location) -> Value:
     if isinstance(key, Unknown):
         return key
     if isinstance(value, Seq):
-        position = int(to_number(key))
+        try:
+            position = int(to_number(key))
+        except (TypeError, ValueError):
+            raise EvalError("a list index must be a number", location) from None
         if 0 <= position < len(value.items):
             return value.items[position]
         raise EvalError(f"index {position} is out of range", location)
     if isinstance(value, Mapping):
-        name = to_str(key)
+        try:
+            name = to_str(key)
+        except (TypeError, ValueError):
+            raise EvalError("a map key must be a string", location) from None
         entry = value.get(name)
         if entry is not None:
             return entry.value
@@ -330,7 +336,7 @@ def _toset(args: list[Value], location: Location) -> Value:
     # Terraform orders a set of strings lexically.
     if all(isinstance(i, Text) and i.known for i in items):
         items = tuple(sorted(items, key=lambda i: i.value))  # type: ignore[union-attr]
-    return Seq(items, value.location)
+    return Seq(items, value.location, is_set=True)
 
 
 @function("tomap")
@@ -417,37 +423,44 @@ def _contains(args: list[Value], location: Location) -> Value:
 _VERB = re.compile(r"%(?:\[(\d+)\])?([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
-def _format(pattern: str, args: list[Value]) -> str:
+def _format(pattern: str, args: list[Value], location: Location) -> Text:
+    """Terraform's format(); `%s` of a partly unknown string keeps its known parts."""
+    parts: list[str | Unknown] = []
     position = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal position
+    cursor = 0
+    for match in _VERB.finditer(pattern):
+        parts.append(pattern[cursor : match.start()])
+        cursor = match.end()
         verb = match.group(3)
         if verb == "%":
-            return "%"
+            parts.append("%")
+            continue
         if match.group(1):
             position = int(match.group(1)) - 1
         value = args[position]
         position += 1
-        if verb == "q":
-            return json.dumps(to_str(value))
-        if verb in "dfgexXob":
-            number = to_number(value)
+        if verb in "sv" and isinstance(value, (Unknown, Text)):
+            parts.extend(value.parts if isinstance(value, Text) else (value,))
+        elif verb == "q":
+            parts.append(json.dumps(to_str(known(value))))
+        elif verb in "dfgexXob":
+            number = to_number(known(value))
             spec = match.group(2) + ("d" if verb == "d" else verb)
-            return format(int(number) if verb == "d" else number, spec.lstrip("#"))
-        if verb == "v" and isinstance(value, (Seq, Mapping, Encoded)):
-            return json.dumps(native(value))
-        return to_str(value)
-
-    return _VERB.sub(replace, pattern)
+            parts.append(
+                format(int(number) if verb == "d" else number, spec.lstrip("#"))
+            )
+        elif verb == "v" and isinstance(value, (Seq, Mapping, Encoded)):
+            parts.append(json.dumps(native(value)))
+        else:
+            parts.append(to_str(known(value)))
+    parts.append(pattern[cursor:])
+    return Text(tuple(p for p in parts if p != "") or ("",), location)
 
 
 @function("format")
 def _format_function(args: list[Value], location: Location) -> Value:
     pattern, *rest = args
-    for arg in rest:
-        known(arg)
-    return _text(_format(to_str(pattern), rest), location)
+    return _format(to_str(pattern), rest, location)
 
 
 @function("formatlist")
@@ -464,9 +477,7 @@ def _formatlist(args: list[Value], location: Location) -> Value:
             items[i] if items is not None else arg
             for items, arg in zip(lists, rest, strict=True)
         ]
-        for arg in row:
-            known(arg)
-        results.append(_text(_format(to_str(pattern), row), location))
+        results.append(_format(to_str(pattern), row, location))
     return Seq(tuple(results), location)
 
 

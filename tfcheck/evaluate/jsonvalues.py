@@ -72,7 +72,9 @@ class _Mapped:
                 stop = end_offset + 1
         return source.span(offset, stop)
 
-    def text_value(self, raw: str, location: Location) -> Text:
+    def text_value(self, raw: str, location: Location, start: int = -1) -> Text:
+        """A JSON string's value; `start` is where its characters begin when
+        the string has no escapes, so each keeps its own origin."""
         parts: list[str | Unknown] = []
         for char in raw:
             code = ord(char) - _HOLE_BASE
@@ -82,7 +84,37 @@ class _Mapped:
                 parts[-1] += char
             else:
                 parts.append(char)
-        return Text(tuple(parts) or ("",), location)
+        pieces = self._pieces(raw, start) if start >= 0 else ()
+        return Text(tuple(parts) or ("",), location, pieces)
+
+    def _pieces(self, raw: str, start: int) -> tuple[Piece, ...]:
+        pieces: list[Piece] = []
+        run: list[int] = []
+        source: SourceFile | None = None
+
+        def flush() -> None:
+            if run:
+                text = "".join(self.text[i] for i in run)
+                offsets = tuple(self.origins[i][1] for i in run)
+                pieces.append(Piece(text, source, offsets))
+                run.clear()
+
+        for j, char in enumerate(raw):
+            index = start + j
+            code = ord(char) - _HOLE_BASE
+            if 0 <= code < len(self.holes):
+                flush()
+                pieces.append(Piece.hole_for(self.holes[code]))
+                continue
+            origin = self.origins[index][0] if index < len(self.origins) else None
+            if origin is None:
+                return ()
+            if origin is not source:
+                flush()
+                source = origin
+            run.append(index)
+        flush()
+        return tuple(pieces)
 
 
 def json_value(
@@ -130,7 +162,9 @@ def decode_json(value: Text) -> Value | NotJson:
 def _to_value(node: JsonNode, mapped: _Mapped) -> Value:
     location = mapped.location(node.start, node.end)
     if node.kind == "string":
-        return mapped.text_value(node.value, location)
+        inner = node.end - node.start - 2
+        start = node.start + 1 if inner == len(node.value) else -1
+        return mapped.text_value(node.value, location, start)
     if node.kind == "array":
         return Seq(tuple(_to_value(item, mapped) for item in node.value), location)
     if node.kind == "object":

@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 
 from tfcheck.evaluate.expressions import Evaluator, Scope
 from tfcheck.evaluate.jsonvalues import json_value
+from tfcheck.evaluate.types import ANY, convert, parse_type
 from tfcheck.evaluate.values import (
     Atom,
     Entry,
@@ -30,7 +31,7 @@ from tfcheck.evaluate.values import (
 )
 from tfcheck.findings import Location
 from tfcheck.parse import JSON_SUFFIX, load_file
-from tfcheck.parse.config import Attr, Block, ConfigFile
+from tfcheck.parse.config import Attr, Block, Body, ConfigFile
 from tfcheck.parse.hcl import FileProblem, parse_source
 from tfcheck.parse.jsontext import JsonNode, JsonSyntaxError, parse_json
 from tfcheck.parse.source import SourceFile
@@ -39,6 +40,8 @@ LOG = logging.getLogger(__name__)
 
 MAX_MODULE_DEPTH = 16
 MAX_READ_BYTES = 1 << 20
+# count or for_each instances evaluated per block; more are reported.
+MAX_INSTANCES = 256
 META_ARGUMENTS = frozenset(
     {"source", "version", "count", "for_each", "providers", "depends_on"}
 )
@@ -100,8 +103,9 @@ class Workspace:
     cwd: Path
     roots: list[Path]  # resolved scan roots: nothing is read outside them
     data_resolvers: dict[str, DataResolver] = field(default_factory=dict)
-    var_files: list[Path] = field(default_factory=list)
-    cli_vars: list[str] = field(default_factory=list)
+    # ("file", path) and ("var", "NAME=VALUE") for root modules, in the order
+    # given: as with terraform -var-file and -var, a later one wins.
+    variables: list[tuple[str, str]] = field(default_factory=list)
     modules: dict[Path, Module] = field(default_factory=dict)
     sources: dict[Path, SourceFile] = field(default_factory=dict)
 
@@ -178,9 +182,9 @@ class ModuleInstance:
         self.gaps: list[Gap] = []
         self._variables: dict[str, Value | None] = {}
         self._locals: dict[str, Value | None] = {}
-        self._children: dict[str, ModuleInstance | None] = {}
+        self._children: dict[str, list[tuple[str, ModuleInstance]] | None] = {}
         self._busy: set[str] = set()
-        self._tfvars: dict[str, Value] | None = None
+        self._tfvars: dict[str, Value | str] | None = None
         self.cache: dict[object, object] = {}  # for the stages after evaluation
 
     # --- what expressions see ---------------------------------------------
@@ -210,16 +214,27 @@ class ModuleInstance:
         return self._variables[name]
 
     def _variable(self, name: str) -> Value | None:
-        if self.inputs is not None and name in self.inputs:
-            return self.inputs[name]
-        if self.inputs is None:
-            supplied = self._root_values().get(name)
-            if supplied is not None:
-                return supplied
         block = self.module.labelled("variable", name)
-        if block is None or "default" not in block.body.attributes:
-            return None
-        return Evaluator(block.source).value(block.body.attributes["default"].expr)
+        spec = ANY
+        if block is not None and "type" in block.body.attributes:
+            attr = block.body.attributes["type"]
+            spec = parse_type(attr.expr, Evaluator(attr.source))
+
+        value: Value | str | None = None
+        if self.inputs is not None and name in self.inputs:
+            value = self.inputs[name]
+        elif self.inputs is None:
+            value = self._root_values().get(name)
+        if value is None and block is not None and "default" in block.body.attributes:
+            value = Evaluator(block.source).value(block.body.attributes["default"].expr)
+        if isinstance(value, str):
+            # --var: a primitive type takes the text as it is, as Terraform does.
+            value = (
+                Text((value,), Location("--var", 1, 1))
+                if spec.primitive
+                else (_cli_value(value))
+            )
+        return convert(value, spec) if value is not None else None
 
     def local(self, name: str, location: Location) -> Value | None:
         if name not in self._locals:
@@ -240,14 +255,28 @@ class ModuleInstance:
         return self._guarded(f"data.{kind}.{name}", resolver, self, name, location)
 
     def module_output(self, call: str, name: str, location: Location) -> Value | None:
-        child = self.child(call)
-        if child is None:
+        instances = self.child(call)
+        block = self.module.labelled("module", call)
+        if instances is None or block is None:
             return None
-        block = child.module.labelled("output", name)
+        values = [(key, child._output(name)) for key, child in instances]
+        if any(value is None for _, value in values):
+            return None
+        if "count" in block.body.attributes:
+            return Seq(tuple(v for _, v in values), block.location)
+        if "for_each" in block.body.attributes:
+            return Mapping(
+                tuple(Entry(key[2:-2], block.location, v) for key, v in values),
+                block.location,
+            )
+        return values[0][1] if values else None
+
+    def _output(self, name: str) -> Value | None:
+        block = self.module.labelled("output", name)
         if block is None or "value" not in block.body.attributes:
             return None
-        return child._guarded(
-            f"output.{name}", child.value, block.body.attributes["value"]
+        return self._guarded(
+            f"output.{name}", self.value, block.body.attributes["value"]
         )
 
     def read_file(self, path: str, location: Location) -> SourceFile:
@@ -268,7 +297,7 @@ class ModuleInstance:
 
     # --- root variables -----------------------------------------------------
 
-    def _root_values(self) -> dict[str, Value]:
+    def _root_values(self) -> dict[str, Value | str]:
         if self._tfvars is None:
             self._tfvars = {}
             directory = self.module.directory
@@ -282,12 +311,15 @@ class ModuleInstance:
                 if directory.is_dir()
                 else []
             )
-            paths = [directory / n for n in names if (directory / n).is_file()]
-            paths += list(self.workspace.var_files)
-            for path in paths:
-                self._tfvars.update(self._read_tfvars(path))
-            for assignment in self.workspace.cli_vars:
-                self._tfvars.update(_cli_var(assignment))
+            for path in (directory / n for n in names):
+                if path.is_file():
+                    self._tfvars.update(self._read_tfvars(path))
+            for kind, given in self.workspace.variables:
+                if kind == "file":
+                    self._tfvars.update(self._read_tfvars(Path(given)))
+                else:
+                    key, _, raw = given.partition("=")
+                    self._tfvars[key.strip()] = raw  # read once its type is known
         return self._tfvars
 
     def _read_tfvars(self, path: Path) -> dict[str, Value]:
@@ -346,7 +378,8 @@ class ModuleInstance:
 
     # --- module calls -------------------------------------------------------
 
-    def child(self, name: str) -> ModuleInstance | None:
+    def child(self, name: str) -> list[tuple[str, ModuleInstance]] | None:
+        """The instances of one module call, keyed as count or for_each make them."""
         if name not in self._children:
             self._children[name] = self._call(name)
         return self._children[name]
@@ -355,12 +388,10 @@ class ModuleInstance:
         found = []
         for block in self.module.blocks("module"):
             if block.labels:
-                child = self.child(block.labels[0])
-                if child is not None:
-                    found.append(child)
+                found.extend(child for _, child in self.child(block.labels[0]) or [])
         return found
 
-    def _call(self, name: str) -> ModuleInstance | None:
+    def _call(self, name: str) -> list[tuple[str, ModuleInstance]] | None:
         block = self.module.labelled("module", name)
         if block is None:
             return None
@@ -389,27 +420,23 @@ class ModuleInstance:
             )
             return None
 
-        # count and for_each: one instance, with its index or key unknown.
-        names: dict[str, Value] = {}
-        for meta in ("count", "for_each"):
-            if meta in block.body.attributes:
-                marker = Unknown(f"{meta} of module.{name}", block.location)
-                names["count" if meta == "count" else "each"] = Mapping(
-                    (
-                        Entry("index", block.location, marker),
-                        Entry("key", block.location, marker),
-                        Entry("value", block.location, marker),
-                    ),
-                    block.location,
-                )
-        inputs = {
-            attr_name: self.value(attr, **names)
-            for attr_name, attr in block.body.attributes.items()
-            if attr_name not in META_ARGUMENTS
-        }
-        return ModuleInstance(
-            self.workspace, module, address + ".", inputs, self.root, self.depth + 1
-        )
+        instances = []
+        for key, names in instance_names(self, block, address):
+            inputs = {
+                attr_name: self.value(attr, **names)
+                for attr_name, attr in block.body.attributes.items()
+                if attr_name not in META_ARGUMENTS
+            }
+            child = ModuleInstance(
+                self.workspace,
+                module,
+                f"{address}{key}.",
+                inputs,
+                self.root,
+                self.depth + 1,
+            )
+            instances.append((key, child))
+        return instances
 
     def _not_analysed(self, block: Block, address: str, why: str) -> None:
         self.gaps.append(
@@ -431,60 +458,96 @@ def json_literal(node: JsonNode, source: SourceFile) -> Value:
     )
 
 
-def _cli_var(assignment: str) -> dict[str, Value]:
-    name, _, raw = assignment.partition("=")
+def _cli_value(raw: str) -> Value:
+    """A --var value for a variable of a collection type: an HCL expression."""
     source = SourceFile("--var", f"x = {raw}\n")
-    location = Location("--var", 1, 1)
     parsed = parse_source(source)
     if not isinstance(parsed, FileProblem):
         from tfcheck.parse.config import from_hcl
 
         attr = from_hcl(parsed.source, parsed.tree.body).attributes.get("x")
         if attr is not None:
-            value = Evaluator(parsed.source).value(attr.expr)
-            if not isinstance(value, Unknown):
-                return {name.strip(): value}
-    # Like Terraform, a value that is not an expression is a plain string.
-    return {name.strip(): Text((raw,), location)}
+            return Evaluator(parsed.source).value(attr.expr)
+    return Text((raw,), Location("--var", 1, 1))
 
 
 def instance_names(
-    instance: ModuleInstance, block: Block
+    instance: ModuleInstance, block: Block, address: str = ""
 ) -> list[tuple[str, dict[str, Value]]]:
     """The instances count or for_each make of a block: (address key, names).
 
-    Unknown or empty expansions give one instance whose index or key is
-    unknown, so that the block's own statements are still checked.
+    An unknown expansion gives one instance whose index or key is unknown,
+    so that the block's own statements are still checked. A known count of
+    0, or an empty for_each, gives none; with an `address`, a note says so,
+    as it does for instances beyond MAX_INSTANCES.
     """
+    from tfcheck.evaluate.functions import iterate, to_str
+
     attrs = block.body.attributes
     if "count" in attrs:
         count = instance.value(attrs["count"])
-        if isinstance(count, Atom) and isinstance(count.value, int) and count.value > 0:
-            return [
+        number = count.value if isinstance(count, Atom) else None
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            found = [
                 (f"[{i}]", {"count": _meta(index=Atom(i, block.location))})
-                for i in range(min(count.value, 64))
+                for i in range(int(number))
             ]
-        marker = Unknown("count.index", attrs["count"].location)
+            return _bounded(instance, found, attrs["count"], address)
+        marker = Unknown(
+            "count.index",
+            attrs["count"].location,
+            "depends on a count that is not known",
+        )
         return [("", {"count": _meta(index=marker)})]
+
     if "for_each" in attrs:
         collection = instance.value(attrs["for_each"])
-        pairs = []
         if isinstance(collection, (Seq, Mapping)):
-            from tfcheck.evaluate.functions import iterate, to_str
-
+            pairs = []
             try:
                 for key, item in iterate(collection):
                     if isinstance(collection, Seq):
                         key = item  # a set: each.key is the element
-                    name = to_str(key)
-                    pairs.append((f'["{name}"]', {"each": _meta(key=key, value=item)}))
-            except Exception:  # noqa: BLE001 - an unusable key: fall back below
-                pairs = []
-        if pairs:
-            return pairs[:64]
-        marker = Unknown("each.value", attrs["for_each"].location)
+                    pairs.append(
+                        (f'["{to_str(key)}"]', {"each": _meta(key=key, value=item)})
+                    )
+            except (EvalError, TypeError, ValueError):
+                pairs = None
+            if pairs is not None:
+                return _bounded(instance, pairs, attrs["for_each"], address)
+        marker = Unknown(
+            "each.value",
+            attrs["for_each"].location,
+            "depends on a for_each that is not known",
+        )
         return [("", {"each": _meta(key=marker, value=marker)})]
     return [("", {})]
+
+
+def _bounded(
+    instance: ModuleInstance, found: list, attr: Attr, address: str
+) -> list[tuple[str, dict[str, Value]]]:
+    if not found and address:
+        instance.gaps.append(
+            Gap(
+                "unresolved",
+                f"{attr.name} makes no instance of {address} with the values tfcheck "
+                "read, so Terraform creates none and its statements were not checked",
+                attr.location,
+                address,
+            )
+        )
+    if len(found) > MAX_INSTANCES and address:
+        instance.gaps.append(
+            Gap(
+                "unresolved",
+                f"{attr.name} makes {len(found)} instances of {address}; tfcheck "
+                f"checked the first {MAX_INSTANCES} only",
+                attr.location,
+                address,
+            )
+        )
+    return found[:MAX_INSTANCES]
 
 
 def _meta(**fields: Value) -> Mapping:
@@ -493,3 +556,47 @@ def _meta(**fields: Value) -> Mapping:
         tuple(Entry(k, location or Location("", 0, 0), v) for k, v in fields.items()),
         location or Location("", 0, 0),
     )
+
+
+def expand_blocks(
+    instance: ModuleInstance, body: Body, kind: str, names: dict[str, Value]
+) -> tuple[list[tuple[Block, dict[str, Value]]], list[tuple[Attr, Unknown]]]:
+    """The blocks of one type as Terraform sees them, `dynamic` ones expanded.
+
+    Returns each block with the names its content sees, and the `for_each`
+    of each dynamic block that could not be expanded, with its unknown value.
+    """
+    from tfcheck.evaluate.functions import iterate
+
+    found: list[tuple[Block, dict[str, Value]]] = []
+    unknown: list[tuple[Attr, Unknown]] = []
+    for block in body.blocks:
+        if block.type == kind:
+            found.append((block, names))
+            continue
+        if block.type != "dynamic" or block.labels[:1] != (kind,):
+            continue
+        attrs = block.body.attributes
+        contents = block.body.blocks_of("content")
+        if "for_each" not in attrs or not contents:
+            continue
+        collection = instance.value(attrs["for_each"], **names)
+        if not isinstance(collection, (Seq, Mapping)):
+            if isinstance(collection, Unknown):
+                unknown.append((attrs["for_each"], collection))
+            continue
+
+        iterator = kind
+        if "iterator" in attrs:
+            # `iterator = name` is a bare word, which evaluates as an unknown name.
+            named = instance.value(attrs["iterator"], **names)
+            if isinstance(named, Unknown):
+                iterator = named.source
+            elif isinstance(named, Text) and named.known:
+                iterator = named.value
+        for key, item in iterate(collection):
+            if isinstance(collection, Seq) and collection.is_set:
+                key = item  # over a set, the key is the element itself
+            bound = {**names, iterator: _meta(key=key, value=item)}
+            found.extend((content, bound) for content in contents)
+    return found, unknown

@@ -118,10 +118,12 @@ class Atom:
 
 @dataclass(frozen=True)
 class Seq:
-    """A tuple or list."""
+    """A tuple, list or set."""
 
     items: tuple["Value", ...]
     location: Location
+    # A set (from toset()): dynamic blocks then use the element as the key.
+    is_set: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

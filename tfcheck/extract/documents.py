@@ -11,10 +11,10 @@ reports at plan time. `count` and `for_each` make one document per instance.
 
 from __future__ import annotations
 
-from tfcheck.evaluate.functions import iterate
 from tfcheck.evaluate.modules import (
     Gap,
     ModuleInstance,
+    expand_blocks,
     instance_names,
     unresolved_gap,
 )
@@ -58,17 +58,74 @@ def resolve(instance: ModuleInstance, name: str, location: Location) -> Value | 
 
 
 def _object(document: PolicyDocument) -> Mapping:
-    encoded = Encoded(
-        Unknown(document.address + ".json", document.location),
-        document.location,
-        document,
-    )
+    encoded = Encoded(document_value(document), document.location, document)
     return Mapping(
         (
             Entry("json", document.location, encoded),
             Entry("minified_json", document.location, encoded),
         ),
         document.location,
+    )
+
+
+def document_value(document: PolicyDocument) -> Mapping:
+    """The JSON a document renders to, as a value (for `jsondecode(x.json)`)."""
+    here = document.location
+    statements = []
+    for statement in document.statements:
+        entries = []
+        if statement.sid is not None:
+            entries.append(Entry("Sid", statement.location, statement.sid))
+        effect = statement.effect or Text(("Allow",), statement.location)
+        entries.append(Entry("Effect", statement.location, effect))
+        for key, part in (
+            ("Action", statement.actions),
+            ("NotAction", statement.not_actions),
+            ("Resource", statement.resources),
+            ("NotResource", statement.not_resources),
+        ):
+            if part is not None:
+                entries.append(
+                    Entry(key, part.location, Seq(part.items, part.location))
+                )
+        conditions: dict[str, list[Entry]] = {}
+        for condition in statement.conditions:
+            operator = condition.operator
+            key = condition.key
+            if not (isinstance(operator, Text) and isinstance(key, Text)):
+                continue
+            conditions.setdefault(operator.value, []).append(
+                Entry(
+                    key.value,
+                    key.location,
+                    Seq(condition.values.items, condition.values.location),
+                )
+            )
+        if conditions:
+            entries.append(
+                Entry(
+                    "Condition",
+                    statement.location,
+                    Mapping(
+                        tuple(
+                            Entry(
+                                op,
+                                statement.location,
+                                Mapping(tuple(keys), statement.location),
+                            )
+                            for op, keys in conditions.items()
+                        ),
+                        statement.location,
+                    ),
+                )
+            )
+        statements.append(Mapping(tuple(entries), statement.location))
+    return Mapping(
+        (
+            Entry("Version", here, Text(("2012-10-17",), here)),
+            Entry("Statement", here, Seq(tuple(statements), here)),
+        ),
+        here,
     )
 
 
@@ -83,14 +140,10 @@ def documents(
     if block is None:
         return None
     cache[name] = (block, [])  # a document that merges itself sees no statements
+    address = f"{instance.address}data.{KIND}.{name}"
     built = [
-        (
-            key,
-            _build(
-                instance, block, f"{instance.address}data.{KIND}.{name}{key}", names
-            ),
-        )
-        for key, names in instance_names(instance, block)
+        (key, _build(instance, block, f"{address}{key}", names))
+        for key, names in instance_names(instance, block, address)
     ]
     cache[name] = (block, built)
     return cache[name]
@@ -177,66 +230,15 @@ def _duplicate(
 def _own_statements(
     instance: ModuleInstance, block: Block, address: str, names: dict[str, Value]
 ) -> list[Statement]:
-    statements: list[Statement] = []
-    for child in block.body.blocks:
-        if child.type == "statement":
-            statements.append(
-                hcl_statement(child, instance, names, len(statements), address)
-            )
-        elif child.type == "dynamic" and child.labels[:1] == ("statement",):
-            statements.extend(
-                _dynamic(instance, child, address, names, len(statements))
-            )
-    return statements
-
-
-def _dynamic(
-    instance: ModuleInstance,
-    block: Block,
-    address: str,
-    names: dict[str, Value],
-    start: int,
-) -> list[Statement]:
-    attrs = block.body.attributes
-    contents = block.body.blocks_of("content")
-    if "for_each" not in attrs or not contents:
-        return []
-    collection = instance.value(attrs["for_each"], **names)
-    if not isinstance(collection, (Seq, Mapping)):
-        if isinstance(collection, Unknown):
-            instance.gaps.append(
-                unresolved_gap('dynamic "statement" iterates over', collection, address)
-            )
-        return []
-
-    iterator = "statement"
-    if "iterator" in attrs:
-        # `iterator = name` is a bare word, which evaluates as an unknown name.
-        named = instance.value(attrs["iterator"], **names)
-        if isinstance(named, Unknown):
-            iterator = named.source
-        elif isinstance(named, Text) and named.known:
-            iterator = named.value
-    statements = []
-    for key, item in iterate(collection):
-        if isinstance(collection, Seq):
-            key = item  # a set: the key is the element
-        bound = {
-            **names,
-            iterator: Mapping(
-                (
-                    Entry("key", block.location, key),
-                    Entry("value", block.location, item),
-                ),
-                block.location,
-            ),
-        }
-        statements.append(
-            hcl_statement(
-                contents[0], instance, bound, start + len(statements), address
-            )
+    found, unknown = expand_blocks(instance, block.body, "statement", names)
+    for _, value in unknown:
+        instance.gaps.append(
+            unresolved_gap('dynamic "statement" iterates over', value, address)
         )
-    return statements
+    return [
+        hcl_statement(child, instance, bound, index, address)
+        for index, (child, bound) in enumerate(found)
+    ]
 
 
 def _merge_inputs(

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tfcheck.evaluate.modules import Gap, ModuleInstance, instance_names
+from tfcheck.evaluate.modules import (
+    Gap,
+    ModuleInstance,
+    expand_blocks,
+    instance_names,
+    unresolved_gap,
+)
 from tfcheck.evaluate.values import Seq, Unknown, Value
 from tfcheck.extract import documents as policy_documents
 from tfcheck.extract.model import Consumer, PolicyDocument
@@ -97,7 +103,9 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
         if len(block.labels) != 2:
             continue
         kind, name = block.labels
-        for key, names in instance_names(instance, block):
+        policy = kind in POLICY_ARGUMENTS or "policy" in block.body.attributes
+        base = f"{instance.address}{kind}.{name}"
+        for key, names in instance_names(instance, block, base if policy else ""):
             address = f"{instance.address}{kind}.{name}{key}"
             for document in _consumed(instance, block, address, names):
                 add(document)
@@ -133,11 +141,16 @@ def _consumed(
     if attr is not None:
         found.extend(_policy(instance, attr, address, context, names, principal))
     if kind == "aws_iam_role":
-        for inline in block.body.blocks_of("inline_policy"):
+        inlines, unknown = expand_blocks(instance, block.body, "inline_policy", names)
+        for _, value in unknown:
+            instance.gaps.append(
+                unresolved_gap('dynamic "inline_policy" iterates over', value, address)
+            )
+        for inline, bound in inlines:
             policy = inline.body.attributes.get("policy")
             if policy is not None:
                 found.extend(
-                    _policy(instance, policy, address, "identity", names, principal)
+                    _policy(instance, policy, address, "identity", bound, principal)
                 )
     return found
 

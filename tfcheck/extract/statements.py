@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from tfcheck.evaluate.jsonvalues import NotJson, decode_json
-from tfcheck.evaluate.modules import Gap, ModuleInstance, unresolved_gap
+from tfcheck.evaluate.modules import (
+    Gap,
+    ModuleInstance,
+    expand_blocks,
+    unresolved_gap,
+)
 from tfcheck.evaluate.values import Atom, Encoded, Mapping, Seq, Text, Unknown, Value
 from tfcheck.extract.model import Condition, Field, Statement
 from tfcheck.findings import Location
@@ -69,18 +74,24 @@ def hcl_statement(
             return None
         return Field(attr.location, items(instance.value(attr, **names)))
 
+    blocks, unknown = expand_blocks(instance, block.body, "condition", names)
     conditions = tuple(
-        _hcl_condition(condition, instance, names)
-        for condition in block.body.blocks_of("condition")
+        _hcl_condition(condition, instance, bound) for condition, bound in blocks
+    )
+    # A dynamic condition that cannot be expanded is an unknown condition.
+    conditions += tuple(
+        Condition(value, value, Field(attr.location, (value,)), attr.location)
+        for attr, value in unknown
     )
     principals = []
-    for holder in block.body.blocks_of("principals"):
+    holders, _ = expand_blocks(instance, block.body, "principals", names)
+    for holder, bound in holders:
         kind = holder.body.attributes.get("type")
         ids = holder.body.attributes.get("identifiers")
         if kind is None or ids is None:
             continue
-        kind_value = instance.value(kind, **names)
-        for identifier in items(instance.value(ids, **names)):
+        kind_value = instance.value(kind, **bound)
+        for identifier in items(instance.value(ids, **bound)):
             if isinstance(kind_value, Text) and isinstance(identifier, Text):
                 principals.append((kind_value.value, identifier.value))
     return Statement(

@@ -25,6 +25,9 @@ BLOCK_TYPES: dict[str, frozenset[str]] = {
     "data.aws_iam_policy_document": frozenset({"statement", "dynamic"}),
     "statement": frozenset({"condition", "principals", "not_principals", "dynamic"}),
     "resource.aws_iam_role": frozenset({"inline_policy", "dynamic"}),
+    "inline_policy": frozenset(),
+    "condition": frozenset(),
+    "principals": frozenset(),
 }
 # Top-level block types and how many labels each has.
 TOP_LEVEL_LABELS = {

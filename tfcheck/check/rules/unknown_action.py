@@ -46,8 +46,11 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         message = _problem(written, catalog)
         if message is None:
             continue
-        # Point at the name as written, even when a template assembled it.
-        where = written.text.location_at(len(written.prefix) + 1)
+        # Point at the part that is wrong as written, even when a template
+        # assembled the action from pieces written in several places.
+        where = written.text.location_at(
+            len(written.prefix) + 1 + _first_wrong(written, context.catalog)
+        )
         if where != written.text.location:
             here = written.text.location
             message += f" (assembled at {here.file}:{here.line})"
@@ -95,3 +98,19 @@ def _problem(written: ActionName, catalog: Catalog) -> str | None:
                 f"{owner.prefix}; did you mean {quoted(right)}?"
             )
     return None
+
+
+def _first_wrong(written: ActionName, catalog: Catalog) -> int:
+    """Where the name first departs from the action it was meant to be."""
+    service = catalog.service(written.prefix)
+    if service is None:
+        return 0
+    guess = suggest(written.name, service.action_names())
+    if guess is None:
+        return 0
+    for index, (a, b) in enumerate(
+        zip(written.name.lower(), guess.lower(), strict=False)
+    ):
+        if a != b:
+            return index
+    return min(len(written.name), len(guess))
