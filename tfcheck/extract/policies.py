@@ -21,10 +21,11 @@ from tfcheck.evaluate.modules import (
     instance_names,
     unresolved_gap,
 )
-from tfcheck.evaluate.values import Seq, Unknown, Value
+from tfcheck.evaluate.values import Atom, Seq, Text, Unknown, Value
 from tfcheck.extract import documents as policy_documents
 from tfcheck.extract.model import Consumer, PolicyDocument
 from tfcheck.extract.statements import json_statements, read_policy
+from tfcheck.findings import Location
 from tfcheck.parse.config import Attr, Block
 
 # Resource type -> (argument holding a policy, the kind of policy it is).
@@ -42,6 +43,9 @@ POLICY_ARGUMENTS: dict[str, tuple[str, str]] = {
     "aws_s3_bucket_policy": ("policy", "resource"),
 }
 
+_MANAGED_ARN = re.compile(r"^arn:[a-z-]+:iam::aws:policy/")
+_TASK_DEFINITION = re.compile(r"^(aws_ecs_task_definition\.[\w-]+)(\[[^\]]*\])?\.")
+HOLDER_TYPES = frozenset({"aws_iam_role", "aws_iam_user", "aws_iam_group"})
 _POLICY_ARN = re.compile(r"^aws_iam_policy\.([\w-]+)(\[[^\]]*\])?\.arn$")
 _PRINCIPAL = re.compile(r"^(aws_iam_(?:role|user|group)\.[\w-]+)(\[[^\]]*\])?(\.|$)")
 
@@ -74,8 +78,21 @@ class Extraction:
     documents: list[PolicyDocument] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     # Role address -> the jobs it does: ec2-instance, ecs-task, ecs-execution,
-    # managed-instance.
+    # ecs-exec-task, ecs-exec-execution, managed-instance, service-trust.
     principals: dict[str, set[str]] = field(default_factory=dict)
+    # Every aws_iam_role, aws_iam_user and aws_iam_group, by address.
+    holders: dict[str, Holder] = field(default_factory=dict)
+
+
+@dataclass
+class Holder:
+    """An IAM principal defined in the tree, and what reaches it besides documents."""
+
+    address: str
+    location: Location
+    managed: list[tuple[str, Location]] = field(default_factory=list)
+    managed_boundary: list[tuple[str, Location]] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
 
 
 def extract(instance: ModuleInstance) -> Extraction:
@@ -99,6 +116,7 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
                 add(document)
 
     by_policy: dict[str, list[PolicyDocument]] = {}
+    task_roles: dict[str, tuple[list[str], list[str]]] = {}
     for block in instance.module.blocks("resource"):
         if len(block.labels) != 2:
             continue
@@ -107,24 +125,64 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
         base = f"{instance.address}{kind}.{name}"
         for key, names in instance_names(instance, block, base if policy else ""):
             address = f"{instance.address}{kind}.{name}{key}"
-            for document in _consumed(instance, block, address, names):
+            if kind in HOLDER_TYPES:
+                result.holders.setdefault(address, Holder(address, block.location))
+            for document in _consumed(instance, block, address, names, result):
                 add(document)
                 if kind == "aws_iam_policy":
                     by_policy.setdefault(name, []).append(document)
             for argument, job in ROLE_USES.get(kind, ()):
                 for role in _references(instance, block, argument, names):
                     result.principals.setdefault(role, set()).add(job)
+            if kind == "aws_ecs_task_definition":
+                task_roles[f"{instance.address}{kind}.{name}"] = (
+                    _references(instance, block, "task_role_arn", names),
+                    _references(instance, block, "execution_role_arn", names),
+                )
 
-    _attachments(instance, by_policy)
-    _boundaries(instance, by_policy)
+    _exec_services(instance, task_roles, result)
+    _attachments(instance, by_policy, result)
+    _boundaries(instance, by_policy, result)
     for child in instance.children():
         _extract(child, result, seen)
     result.gaps.extend(instance.gaps)
     instance.gaps.clear()
 
 
+def _exec_services(
+    instance: ModuleInstance,
+    task_roles: dict[str, tuple[list[str], list[str]]],
+    result: Extraction,
+) -> None:
+    """Mark the task and execution roles of services with ECS Exec enabled."""
+    for block in instance.module.blocks("resource"):
+        if block.labels[:1] != ("aws_ecs_service",):
+            continue
+        enabled = block.body.attributes.get("enable_execute_command")
+        definition = block.body.attributes.get("task_definition")
+        if enabled is None or definition is None:
+            continue
+        flag = instance.value(enabled)
+        if not (isinstance(flag, Atom) and flag.value is True):
+            continue
+        value = instance.value(definition)
+        source = value.source.replace(" ", "") if isinstance(value, Unknown) else ""
+        match = _TASK_DEFINITION.match(source)
+        if match is None:
+            continue
+        tasks, executions = task_roles.get(instance.address + match.group(1), ([], []))
+        for role in tasks:
+            result.principals.setdefault(role, set()).add("ecs-exec-task")
+        for role in executions:
+            result.principals.setdefault(role, set()).add("ecs-exec-execution")
+
+
 def _consumed(
-    instance: ModuleInstance, block: Block, address: str, names: dict[str, Value]
+    instance: ModuleInstance,
+    block: Block,
+    address: str,
+    names: dict[str, Value],
+    result: Extraction,
 ) -> list[PolicyDocument]:
     """The documents a resource uses; JSON ones become documents here."""
     kind = block.labels[0]
@@ -139,7 +197,17 @@ def _consumed(
     found: list[PolicyDocument] = []
     attr = block.body.attributes.get(argument)
     if attr is not None:
-        found.extend(_policy(instance, attr, address, context, names, principal))
+        before = len(instance.gaps)
+        documents = _policy(instance, attr, address, context, names, principal)
+        found.extend(documents)
+        if principal and not documents and len(instance.gaps) > before:
+            holder = result.holders.setdefault(
+                principal, Holder(principal, block.location)
+            )
+            holder.unresolved.append(f"{address}: {instance.gaps[-1].message}")
+        if kind == "aws_iam_role" and context == "trust":
+            _trust(documents, address, result)
+
     if kind == "aws_iam_role":
         inlines, unknown = expand_blocks(instance, block.body, "inline_policy", names)
         for _, value in unknown:
@@ -195,35 +263,81 @@ def _policy(
     ]
 
 
+def _policy_arns(value: Value) -> list[tuple[str, str]]:
+    """Classify policy ARNs: ("customer", name of aws_iam_policy), ("managed",
+    an AWS managed policy ARN) or ("unknown", what was written)."""
+    found = []
+    for item in value.items if isinstance(value, Seq) else (value,):
+        if isinstance(item, Unknown):
+            match = _POLICY_ARN.match(item.source.replace(" ", ""))
+            found.append(
+                ("customer", match.group(1)) if match else ("unknown", item.source)
+            )
+        elif isinstance(item, Text) and item.known and _MANAGED_ARN.match(item.value):
+            found.append(("managed", item.value))
+        elif isinstance(item, Text):
+            found.append(("unknown", item.display))
+    return found
+
+
 def _attachments(
-    instance: ModuleInstance, by_policy: dict[str, list[PolicyDocument]]
+    instance: ModuleInstance,
+    by_policy: dict[str, list[PolicyDocument]],
+    result: Extraction,
 ) -> None:
-    """Record who a customer-managed policy is attached to."""
+    """Record who each policy is attached to: attachment resources, and roles'
+    `managed_policy_arns`."""
     for block in instance.module.blocks("resource"):
-        if len(block.labels) != 2 or block.labels[0] not in ATTACHMENTS:
+        if len(block.labels) != 2:
             continue
-        holders, argument = ATTACHMENTS[block.labels[0]]
-        policy = block.body.attributes.get(argument)
-        if policy is None:
+        kind = block.labels[0]
+        address = f"{instance.address}{kind}.{block.labels[1]}"
+        if kind in ATTACHMENTS:
+            holder_arguments, argument = ATTACHMENTS[kind]
+            principals = [
+                p
+                for holder in holder_arguments
+                for p in _references(instance, block, holder, {})
+            ]
+        elif kind == "aws_iam_role" and "managed_policy_arns" in block.body.attributes:
+            argument, principals = "managed_policy_arns", [address]
+        else:
             continue
-        value = instance.value(policy)
-        reference = value.source if isinstance(value, Unknown) else ""
-        match = _POLICY_ARN.match(reference.replace(" ", ""))
-        if match is None:
+        attr = block.body.attributes.get(argument)
+        if attr is None:
             continue
-        address = f"{instance.address}{block.labels[0]}.{block.labels[1]}"
-        principals = [
-            p for holder in holders for p in _references(instance, block, holder, {})
-        ]
-        for document in by_policy.get(match.group(1), []):
-            for principal in principals or [""]:
-                document.consumers.append(
-                    Consumer(address, "identity", policy.location, principal)
-                )
+        for sort, what in _policy_arns(instance.value(attr)):
+            for principal in principals:
+                _attach(result, by_policy, principal, sort, what, address, attr)
+
+
+def _attach(
+    result: Extraction,
+    by_policy: dict[str, list[PolicyDocument]],
+    principal: str,
+    sort: str,
+    what: str,
+    address: str,
+    attr: Attr,
+) -> None:
+    holder = result.holders.setdefault(principal, Holder(principal, attr.location))
+    if sort == "customer":
+        for document in by_policy.get(what, []):
+            document.consumers.append(
+                Consumer(address, "identity", attr.location, principal)
+            )
+    elif sort == "managed":
+        holder.managed.append((what, attr.location))
+    else:
+        holder.unresolved.append(
+            f"{address} attaches {what}, which tfcheck cannot read"
+        )
 
 
 def _boundaries(
-    instance: ModuleInstance, by_policy: dict[str, list[PolicyDocument]]
+    instance: ModuleInstance,
+    by_policy: dict[str, list[PolicyDocument]],
+    result: Extraction,
 ) -> None:
     """Mark the documents of policies used as permissions boundaries."""
     for block in instance.module.blocks("resource"):
@@ -232,11 +346,24 @@ def _boundaries(
         attr = block.body.attributes.get("permissions_boundary")
         if attr is None:
             continue
-        value = instance.value(attr)
-        reference = value.source if isinstance(value, Unknown) else ""
-        match = _POLICY_ARN.match(reference.replace(" ", ""))
-        if match is None:
-            continue
         address = f"{instance.address}{block.labels[0]}.{block.labels[1]}"
-        for document in by_policy.get(match.group(1), []):
-            document.consumers.append(Consumer(address, "boundary", attr.location))
+        holder = result.holders.setdefault(address, Holder(address, block.location))
+        for sort, what in _policy_arns(instance.value(attr)):
+            if sort == "customer":
+                for document in by_policy.get(what, []):
+                    document.consumers.append(
+                        Consumer(address, "boundary", attr.location, address)
+                    )
+            elif sort == "managed":
+                holder.managed_boundary.append((what, attr.location))
+            else:
+                holder.unresolved.append(
+                    f"its permissions boundary {what} cannot be read"
+                )
+
+
+def _trust(documents: list[PolicyDocument], address: str, result: Extraction) -> None:
+    """A role only AWS services may assume is a service role, not a person's."""
+    principals = [p for d in documents for s in d.statements for p in s.principals]
+    if principals and all(kind == "Service" for kind, _ in principals):
+        result.principals.setdefault(address, set()).add("service-trust")
