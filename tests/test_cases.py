@@ -32,7 +32,11 @@ def test_c004_foreign_and_invented_arns(catalog):
     assert all('"control-channel"' in f.message for f in errors)
     # The ARNs hold data-source values: said once, never guessed.
     assert at(result.findings, "unresolved") == [("main.tf", 43)]
-    assert names(result) == {"resource-not-star", "unresolved"}
+    assert names(result) == {
+        "resource-not-star",
+        "unresolved",
+        "session-manager-incomplete",
+    }
 
 
 def test_c005_invented_ecs_task_type_in_jsonencode(catalog):
@@ -67,7 +71,7 @@ def test_c008_prefix_typo(catalog):
     found = [f for f in result.findings if f.name == "unknown-service-prefix"]
     assert [f.location.line for f in found] == [23, 24]
     assert all('did you mean "ssmmessages:' in f.message for f in found)
-    assert names(result) == {"unknown-service-prefix"}
+    assert names(result) == {"unknown-service-prefix", "session-manager-incomplete"}
 
 
 def test_c009_action_name_typos(catalog):
@@ -76,7 +80,7 @@ def test_c009_action_name_typos(catalog):
     assert [f.location.line for f in found] == [26, 29]
     assert '"ssmmessages:CreateControlChannel"' in found[0].message
     assert '"ssmmessages:OpenDataChannel"' in found[1].message
-    assert names(result) == {"unknown-action"}
+    assert names(result) == {"unknown-action", "session-manager-incomplete"}
 
 
 @pytest.mark.parametrize("case", ["C012", "C016", "C044"])
@@ -128,7 +132,7 @@ def test_c017_ssm_source_instance_arn_absent_on_ec2_role(catalog):
 def test_c029_single_statement_object_and_scalar_fields(catalog):
     result = check_tree(CASES / "C029", catalog)
     assert at(result.findings, "resource-not-star") == [("main.tf", 30)]
-    assert names(result) == {"resource-not-star"}
+    assert names(result) == {"resource-not-star", "session-manager-incomplete"}
 
 
 def test_c034_heredoc_marker_with_trailing_blanks(catalog):

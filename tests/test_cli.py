@@ -196,7 +196,7 @@ def test_summary_separates_failures_from_other_findings(capsys):
         capsys, str(FIXTURES / "rules" / "resource-not-star" / "fail.tf")
     )
     assert out.splitlines()[-1].startswith(
-        "tfcheck: 4 failures and 3 other findings (1 warning, 2 notes) in "
+        "tfcheck: 4 failures and 4 other findings (2 warnings, 2 notes) in "
     )
     _, out, _ = run_cli(capsys, str(WARN))
     assert out.splitlines()[-1].startswith(

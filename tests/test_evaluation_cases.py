@@ -43,9 +43,12 @@ resource "aws_kms_key" "k" {
 def test_c021_duplicate_sid(catalog):
     result = check_tree(CASES / "C021", catalog)
     assert [(f.name, f.location.line) for f in result.findings] == [
-        ("duplicate-sid", 29)
+        ("role-not-analysed", 1),
+        ("duplicate-sid", 29),
     ]
-    assert "main.tf:23" in result.findings[0].message
+    # The plan fails: the role is not analysed rather than called incomplete.
+    assert "used twice" in result.findings[0].message
+    assert "main.tf:23" in result.findings[1].message
 
 
 def test_c023_statement_merged_through_source_policy_documents(catalog):
@@ -59,7 +62,10 @@ def test_c023_statement_merged_through_source_policy_documents(catalog):
     combined = document(result, "data.aws_iam_policy_document.combined")
     assert [s.sid_text for s in combined.statements] == ["SessionChannels", "Logs"]
     assert [c.address for c in combined.consumers] == ["aws_iam_role_policy.node"]
-    assert {f.name for f in result.findings} == {"resource-not-star"}
+    assert {f.name for f in result.findings} == {
+        "resource-not-star",
+        "session-manager-incomplete",
+    }
 
 
 def test_override_documents_replace_statements_with_the_same_sid(tmp_path, catalog):
@@ -96,7 +102,10 @@ def test_c024_dynamic_statements_over_locals(catalog):
     node = document(result, "data.aws_iam_policy_document.node")
     assert [s.sid_text for s in node.statements] == ["Core", "Session"]
     assert actions(node.statements[1])[3] == "ssmmessages:OpenDataChanel"
-    assert {f.name for f in result.findings} == {"unknown-action"}
+    assert {f.name for f in result.findings} == {
+        "unknown-action",
+        "session-manager-incomplete",
+    }
 
 
 def test_c025_count_and_splat_references_reach_the_same_document(catalog):
@@ -121,7 +130,9 @@ def test_c026_tfvars_override_the_default(catalog):
     # Each value keeps the line of terraform.tfvars that wrote it.
     assert {i.location.file for i in statement.actions.items} == {"terraform.tfvars"}
     assert statement.actions.items[0].location.line == 4
-    assert result.findings == []
+    (finding,) = result.findings
+    assert finding.name == "session-manager-incomplete"
+    assert "OpenControlChannel, OpenDataChannel: never granted" in finding.message
 
 
 def test_var_file_and_var_take_precedence(tmp_path, catalog):
@@ -164,7 +175,8 @@ data "aws_iam_policy_document" "d" {
 def test_c027_reference_across_files_of_a_module(catalog):
     result = check_tree(CASES / "C027", catalog)
     assert {(f.location.file, f.location.line) for f in result.findings} == {
-        ("policies.tf", 11)
+        ("policies.tf", 11),
+        ("iam.tf", 1),  # the task role: ECS Exec cannot open channels
     }
     task_exec = document(result, "data.aws_iam_policy_document.task_exec")
     assert [c.address for c in task_exec.consumers] == ["aws_iam_role_policy.task_exec"]
@@ -179,7 +191,10 @@ def test_c028_templatefile_is_rendered_and_located_in_the_template(catalog):
     assert '"arn:aws:ssmmessages:us-east-1:111122223333:ecs-task/*"' in found[0].message
     logs = document(result, "aws_iam_role_policy.session_logs")
     assert logs.statements[0].location.file == "policies/session-logs.json"
-    assert {f.name for f in result.findings} == {"resource-not-star"}
+    assert {f.name for f in result.findings} == {
+        "resource-not-star",
+        "session-manager-incomplete",
+    }
 
 
 def test_c030_terraform_json_syntax(catalog):

@@ -144,6 +144,36 @@ def check(
     raise typer.Exit(result.exit_code(threshold))
 
 
+@app.command("explain")
+def explain(
+    address: str = typer.Argument(..., help="A role, user or group address."),
+    paths: List[str] = typer.Argument(None, help="Files or directories (default: .)."),
+    exclude: List[str] = typer.Option([], "--exclude", help="Glob of paths to skip."),
+    var_files: List[Path] = typer.Option([], "--var-file", help="A .tfvars file."),
+    cli_vars: List[str] = typer.Option([], "--var", help="NAME=VALUE."),
+) -> None:
+    """Show a principal's effective ssmmessages permissions and how each came about."""
+    from tfcheck.catalog import load_catalog
+    from tfcheck.discover import DiscoveryError, discover
+    from tfcheck.pipeline import Options, run
+    from tfcheck.report.explain import write_explanation
+
+    arguments = list(paths or ["."])
+    try:
+        files = discover(arguments, tuple(exclude))
+    except DiscoveryError as exc:
+        _fail(str(exc))
+    roots = [Path(a) if Path(a).is_dir() else Path(a).parent for a in arguments]
+    variables = _in_given_order(_ARGV, list(var_files), list(cli_vars))
+    result = run(files, load_catalog(), Options(roots=roots, variables=variables))
+
+    view = next((v for v in result.roles if v.address == address), None)
+    if view is None:
+        known = ", ".join(v.address for v in result.roles) or "none"
+        _fail(f"no role, user or group {address!r} here; known: {known}")
+    write_explanation(view, sys.stdout)
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule: id, name, default severity and what it finds."""

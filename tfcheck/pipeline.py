@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tfcheck.catalog import Catalog
-from tfcheck.check import check_documents, deduplicate, gap_findings
+from tfcheck.check import check_documents, check_roles, deduplicate, gap_findings
 from tfcheck.check.rules import empty_file, internal_error, parse_error
 from tfcheck.discover import SourcePath
 from tfcheck.evaluate.expressions import Evaluator
@@ -47,6 +47,7 @@ class Result:
     fully_evaluated: int = 0
     # Every policy document read, for the stages that judge roles and for tests.
     policy_documents: list[PolicyDocument] = field(default_factory=list)
+    roles: list = field(default_factory=list)  # RoleView per principal
 
     @property
     def fatal(self) -> bool:
@@ -145,6 +146,9 @@ def _check_module(
     result.findings.extend(
         check_documents(extraction.documents, catalog, extraction.principals)
     )
+    roles, findings = check_roles(extraction, catalog)
+    result.roles.extend(roles)
+    result.findings.extend(findings)
 
     result.documents += len(extraction.documents)
     result.policy_documents.extend(extraction.documents)

@@ -21,7 +21,12 @@ from tfcheck.findings import Severity
 
 LOG = logging.getLogger(__name__)
 
-_NOT_SERVICES = {"provenance.json", "exceptions.json", "conditions.json"}
+_NOT_SERVICES = {
+    "provenance.json",
+    "exceptions.json",
+    "conditions.json",
+    "managed_policies.json",
+}
 
 
 class CatalogError(Exception):

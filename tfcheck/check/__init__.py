@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from tfcheck.catalog import Catalog
 from tfcheck.check.base import Context
+from tfcheck.check.roles import analyse
 from tfcheck.check.rules import (
     DOCUMENT_CHECKS,
+    ROLE_CHECKS,
     STATEMENT_CHECKS,
     duplicate_sid,
     not_analysed,
@@ -16,6 +18,7 @@ from tfcheck.check.rules import (
 )
 from tfcheck.evaluate.modules import Gap
 from tfcheck.extract.model import PolicyDocument
+from tfcheck.extract.policies import Extraction
 from tfcheck.findings import Finding
 
 _GAP_RULES = {
@@ -40,6 +43,15 @@ def check_documents(
             for check in STATEMENT_CHECKS:
                 findings.extend(check(statement, context))
     return findings
+
+
+def check_roles(extraction: Extraction, catalog: Catalog) -> tuple[list, list[Finding]]:
+    """The principals' effective permissions, and the findings on them."""
+    views = analyse(extraction, catalog)
+    findings = [
+        f for view in views for check in ROLE_CHECKS for f in check(view, views)
+    ]
+    return views, findings
 
 
 def gap_findings(gaps: list[Gap]) -> list[Finding]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tfcheck.catalog import Catalog
+from tfcheck.catalog import Action, Catalog, Service
 from tfcheck.catalog.conditions import (
     ConditionKey,
     Operator,
@@ -116,3 +116,32 @@ def absent_effect(
         f"so the {operator} condition always holds and has no effect on it",
         Severity.WARNING,
     )
+
+
+def absent_reason(
+    name: str, key: ConditionKey | None, action: Action, service: Service
+) -> str | None:
+    """Why a request for the action never carries the key, or None."""
+    if is_global(name):
+        if key is None:
+            return None  # unknown-global-condition-key says so
+        return service.absent_presence.get(key.present)
+
+    allowed = set(action.condition_keys) | set(service.credential_keys)
+    if name.lower() in allowed:
+        return None
+    spelled = [_spelling(k, service) for k in sorted(allowed)]
+    if spelled:
+        return (
+            f"not a key of this action; only {', '.join(spelled)} and aws: keys apply"
+        )
+    return "not a key of this action; only aws: keys apply"
+
+
+def _spelling(lowered: str, service: Service) -> str:
+    """The catalog's own spelling of a lower-cased key."""
+    if lowered in service.credential_keys:
+        return service.credential_keys[lowered].name
+    if lowered in service.condition_keys:
+        return service.condition_keys[lowered].name
+    return lowered

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 from tfcheck.catalog import Action, Catalog, Service
 from tfcheck.check.actions import wildcard_match
-from tfcheck.check.conditions import views
-from tfcheck.check.rules.condition_key_never_present import absent_reason
-from tfcheck.check.rules.resource_not_star import resource_verdict
+from tfcheck.check.conditions import absent_reason, views
+from tfcheck.check.resources import resource_verdict
 from tfcheck.evaluate.values import Text, Unknown
 from tfcheck.extract.model import PolicyDocument, Statement
 from tfcheck.findings import Location, Severity

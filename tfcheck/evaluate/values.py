@@ -191,3 +191,17 @@ def unknowns_in(value: Value | None) -> Iterator[Unknown]:
 
 def text(value: str, location: Location) -> Text:
     return Text((value,), location)
+
+
+def from_python(data: object, location: Location) -> Value:
+    """A plain Python value (from JSON data files) as a value written at `location`."""
+    if isinstance(data, str):
+        return Text((data,), location)
+    if isinstance(data, list):
+        return Seq(tuple(from_python(item, location) for item in data), location)
+    if isinstance(data, dict):
+        entries = tuple(
+            Entry(k, location, from_python(v, location)) for k, v in data.items()
+        )
+        return Mapping(entries, location)
+    return Atom(data, location)  # type: ignore[arg-type]

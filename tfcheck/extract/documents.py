@@ -178,20 +178,25 @@ def _build(
 
     own = _own_statements(instance, block, address, names)
     seen = {}
+    broken = ""
     for statement in own:
         sid = statement.sid_text
         if sid and sid in seen:
             _duplicate(instance, statement, seen[sid], address, "in this document")
+            broken = f"sid {sid!r} is used twice, so the AWS provider fails the plan"
         elif sid:
             seen[sid] = statement
-    _merge(merged, own)
+    if broken:
+        merged.extend(own)  # the plan fails: keep every statement for the checks
+    else:
+        _merge(merged, own)
 
     for n in ("override_json", "override_policy_documents"):
         if n in attrs:
             for statements in _merge_inputs(instance, attrs[n], address, names):
                 _merge(merged, statements)
 
-    return PolicyDocument(address, KIND, block.location, tuple(merged))
+    return PolicyDocument(address, KIND, block.location, tuple(merged), broken=broken)
 
 
 def _merge(merged: list[Statement], statements: list[Statement]) -> None:

@@ -97,3 +97,5 @@ class PolicyDocument:
     location: Location
     statements: tuple[Statement, ...]
     consumers: list[Consumer] = field(default_factory=list, compare=False)
+    # Why Terraform or IAM would reject the document as a whole, if it would.
+    broken: str = field(default="", compare=False)

@@ -13,19 +13,29 @@ from typing import Callable, Iterator
 
 from tfcheck.check.base import Context, Rule
 from tfcheck.check.rules import (
+    boundary_excludes,
+    channel_actions_for_people,
     condition_key_absent_for_principal,
     condition_key_never_present,
     condition_type_mismatch,
+    deny_never_matches,
     duplicate_sid,
+    ecs_exec_on_execution_role,
+    empty_action_list,
     empty_file,
     internal_error,
     invalid_effect,
     invalid_sid,
     malformed_condition_value,
+    not_action_allows_channels,
     not_analysed,
+    open_data_channel_unscoped,
     parse_error,
     policy_not_json,
+    redundant_action,
     resource_not_star,
+    role_not_analysed,
+    session_manager_incomplete,
     set_operator_on_single_value,
     source_ip_private_range,
     unknown_action,
@@ -64,6 +74,16 @@ MODULES: tuple[ModuleType, ...] = (
     vpc_source_ip_alone,
     unknown_policy_variable,
     condition_key_absent_for_principal,
+    session_manager_incomplete,
+    ecs_exec_on_execution_role,
+    deny_never_matches,
+    channel_actions_for_people,
+    open_data_channel_unscoped,
+    redundant_action,
+    empty_action_list,
+    not_action_allows_channels,
+    boundary_excludes,
+    role_not_analysed,
 )
 
 RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in MODULES}
@@ -75,6 +95,12 @@ STATEMENT_CHECKS: tuple[StatementCheck, ...] = tuple(
 DocumentCheck = Callable[[PolicyDocument, Context], Iterator[Finding]]
 DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = tuple(
     m.check_document for m in MODULES if hasattr(m, "check_document")
+)
+
+
+RoleCheck = Callable[..., Iterator[Finding]]
+ROLE_CHECKS: tuple[RoleCheck, ...] = tuple(
+    m.check_role for m in MODULES if hasattr(m, "check_role")
 )
 
 

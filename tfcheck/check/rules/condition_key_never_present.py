@@ -45,11 +45,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from tfcheck.catalog import Action, Service
-from tfcheck.catalog.conditions import ConditionKey
 from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
-from tfcheck.check.conditions import absent_effect, is_global, views
+from tfcheck.check.conditions import absent_effect, absent_reason, views
 from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
@@ -97,32 +95,3 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 subject=action + "|" + name.lower(),
                 severity=severity,
             )
-
-
-def absent_reason(
-    name: str, key: ConditionKey | None, action: Action, service: Service
-) -> str | None:
-    """Why a request for the action never carries the key, or None."""
-    if is_global(name):
-        if key is None:
-            return None  # unknown-global-condition-key says so
-        return service.absent_presence.get(key.present)
-
-    allowed = set(action.condition_keys) | set(service.credential_keys)
-    if name.lower() in allowed:
-        return None
-    spelled = [_spelling(k, service) for k in sorted(allowed)]
-    if spelled:
-        return (
-            f"not a key of this action; only {', '.join(spelled)} and aws: keys apply"
-        )
-    return "not a key of this action; only aws: keys apply"
-
-
-def _spelling(lowered: str, service: Service) -> str:
-    """The catalog's own spelling of a lower-cased key."""
-    if lowered in service.credential_keys:
-        return service.credential_keys[lowered].name
-    if lowered in service.condition_keys:
-        return service.condition_keys[lowered].name
-    return lowered

@@ -37,13 +37,12 @@ See https://docs.aws.amazon.com/service-authorization/latest/reference/list_amaz
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
-from tfcheck.catalog import Action, Service
-from tfcheck.check.actions import Grant, catalog_actions, wildcard_match
+from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
-from tfcheck.evaluate.values import Text, Unknown
+from tfcheck.check.resources import GOODNESS, OK, UNKNOWN, judge
+from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
@@ -54,26 +53,6 @@ RULE = rule(
     'resource other than "*" on an action without resource types',
     __doc__,
 )
-
-_HOLE = "\uffff"
-_OK = 4
-_UNKNOWN = 5  # may be "*" once known: never report
-
-# Which verdict is the statement's best chance of matching the action.
-_GOODNESS = {
-    Severity.ERROR: 0,
-    Severity.WARNING: 1,
-    Severity.NOTE: 2,
-    _OK: 3,
-    _UNKNOWN: 4,
-}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    rank: int  # _OK, _UNKNOWN, or the Severity a finding on it would have
-    reason: str
-    resource: Text | None
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
@@ -86,8 +65,8 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     for grant in catalog_actions(statement.actions, context.catalog):
         if grant.action.resource_types:
             continue
-        verdicts = [_judge(item, grant) for item in field.items]
-        best = max(verdicts, key=lambda v: _GOODNESS[v.rank], default=None)
+        verdicts = [judge(item, grant) for item in field.items]
+        best = max(verdicts, key=lambda v: GOODNESS[v.rank], default=None)
         name = f"{grant.service.prefix}:{grant.action.name}"
 
         if best is None:
@@ -103,7 +82,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 statement=statement,
                 action=name,
             )
-        elif best.rank in (_OK, _UNKNOWN):
+        elif best.rank in (OK, UNKNOWN):
             continue
         elif best.rank == Severity.ERROR:
             reasons = "; ".join(dict.fromkeys(v.reason for v in verdicts))
@@ -129,72 +108,3 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 severity=Severity(best.rank),
                 subject=name + "|" + best.resource.value,
             )
-
-
-def resource_verdict(item: object, action: Action, service: Service) -> object:
-    """ "ok", "unknown", or the Severity of what a resource means for the action."""
-    verdict = _judge(item, Grant(service, action, None))
-    if verdict.rank == _OK:
-        return "ok"
-    if verdict.rank == _UNKNOWN:
-        return "unknown"
-    return Severity(verdict.rank)
-
-
-def _judge(item: object, grant: Grant) -> Verdict:
-    if isinstance(item, Unknown):
-        return Verdict(_UNKNOWN, "", None)
-    if not isinstance(item, Text):
-        return Verdict(Severity.ERROR, "a resource must be a string", None)
-
-    pattern = "".join(p if isinstance(p, str) else _HOLE for p in item.parts)
-    if pattern.strip("*") == "":
-        return Verdict(_OK, "", item)
-    if pattern.startswith(_HOLE):
-        return Verdict(_UNKNOWN, "", item)
-    if not pattern.startswith("arn:"):
-        return Verdict(Severity.ERROR, f"{quoted(item.display)} is not an ARN", item)
-
-    fields = pattern.split(":", 5)
-    if len(fields) < 6:
-        if _HOLE in pattern:
-            return Verdict(_UNKNOWN, "", item)
-        return Verdict(
-            Severity.ERROR, f"{quoted(item.display)} is not a whole ARN", item
-        )
-
-    service = fields[2]
-    if _HOLE in service:
-        return Verdict(_UNKNOWN, "", item)
-
-    for exception in grant.service.resource_exceptions:
-        if exception.applies_to(grant.action.name) and exception.pattern.match(pattern):
-            return Verdict(exception.severity, exception.reason, item)
-
-    return _judge_arn(item, fields, grant.service)
-
-
-def _judge_arn(item: Text, fields: list[str], service: Service) -> Verdict:
-    written, resource = fields[2], fields[5]
-    if written.lower() == service.prefix.lower():
-        if resource.startswith(_HOLE):
-            return Verdict(_UNKNOWN, "", item)
-        kind = resource.replace(_HOLE, "").split("/")[0].split(":")[0]
-        return Verdict(
-            Severity.ERROR,
-            f"{quoted(kind)} in {quoted(item.display)} is not a resource type of "
-            f"{service.prefix}",
-            item,
-        )
-    if wildcard_match(written, service.prefix):
-        return Verdict(
-            Severity.WARNING,
-            f"the service part {quoted(written)} is a wildcard and "
-            f"{service.prefix} documents no ARN",
-            item,
-        )
-    return Verdict(
-        Severity.ERROR,
-        f"{quoted(item.display)} is an ARN of {written}, not of {service.prefix}",
-        item,
-    )
