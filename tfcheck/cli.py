@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import logging
 import sys
 from pathlib import Path
@@ -35,18 +34,6 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
-class FailOn(str, enum.Enum):
-    error = "error"
-    warning = "warning"
-    note = "note"
-    none = "none"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"tfcheck {__version__}")
@@ -77,23 +64,64 @@ def check(
     paths: List[str] = typer.Argument(
         None, help="Terraform files or directories to check (default: .)."
     ),
-    output_format: OutputFormat = typer.Option(
-        OutputFormat.text, "--format", "-f", help="How to print the findings."
+    output_format: Optional[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="auto, text, concise, json, sarif, github, markdown or junit "
+        "(default auto: github in GitHub Actions, else text).",
     ),
-    fail_on: FailOn = typer.Option(
-        FailOn.error,
+    report: List[str] = typer.Option(
+        [], "--report", help="FORMAT=PATH: also write that format there; repeatable."
+    ),
+    fail_on: Optional[str] = typer.Option(
+        None,
         "--fail-on",
-        help="Lowest severity that makes the exit status 1.",
+        help="error, warning, note or none: lowest severity that makes the exit "
+        "status 1 (default error).",
+    ),
+    exit_zero: bool = typer.Option(
+        False, "--exit-zero", help="Exit 0 despite findings (never hides status 2)."
+    ),
+    select: List[str] = typer.Option(
+        [], "--select", help="Only these rule ids, prefixes or names; repeatable."
+    ),
+    ignore: List[str] = typer.Option(
+        [], "--ignore", help="Not these rule ids, prefixes or names; repeatable."
     ),
     exclude: List[str] = typer.Option(
         [],
         "--exclude",
         help="Glob of paths to skip, relative to the working directory; repeatable.",
     ),
-    catalog_dirs: List[Path] = typer.Option(
-        [],
-        "--catalog",
-        help="Directory of extra service catalog files; repeatable.",
+    catalog_dirs: List[str] = typer.Option(
+        [], "--catalog", help="Directory of extra service catalog files; repeatable."
+    ),
+    config: Optional[Path] = typer.Option(
+        None, "--config", help="Config file (default: the closest .tfcheck.toml)."
+    ),
+    isolated: bool = typer.Option(False, "--isolated", help="Read no config file."),
+    baseline: Optional[str] = typer.Option(
+        None, "--baseline", help="Hide the findings recorded in this baseline file."
+    ),
+    write_baseline: Optional[Path] = typer.Option(
+        None, "--write-baseline", help="Record the current findings as a baseline."
+    ),
+    no_inline_suppressions: bool = typer.Option(
+        False,
+        "--no-inline-suppressions",
+        help="Ignore tfcheck:ignore comments (for audits).",
+    ),
+    color: Optional[str] = typer.Option(
+        None, "--color", help="auto, always or never (also NO_COLOR, FORCE_COLOR)."
+    ),
+    max_annotations: Optional[int] = typer.Option(
+        None, "--max-annotations", help="github format: annotations per level."
+    ),
+    github_summary: Optional[bool] = typer.Option(
+        None,
+        "--github-summary/--no-github-summary",
+        help="Append a Markdown report to $GITHUB_STEP_SUMMARY (default: when set).",
     ),
     var_files: List[Path] = typer.Option(
         [],
@@ -114,17 +142,34 @@ def check(
         )
 
     # Imported here so that `tfcheck --version` stays fast.
+    from tfcheck import control
     from tfcheck.catalog import CatalogError, load_catalog
+    from tfcheck.config import ConfigError, load_settings
     from tfcheck.discover import DiscoveryError, discover
     from tfcheck.findings import Severity
     from tfcheck.pipeline import Options, run
-    from tfcheck.report import FORMATS
+    from tfcheck.report import ReportOptions, formats, resolve, use_color
 
     arguments = list(paths or ["."])
+    cli = {
+        "format": output_format,
+        "fail_on": "none" if exit_zero else fail_on,
+        "select": select,
+        "ignore": ignore,
+        "exclude": exclude,
+        "catalog": catalog_dirs,
+        "baseline": baseline,
+        "color": color,
+        "max_annotations": max_annotations,
+        "github_summary": github_summary,
+        "report": report,
+        "inline_suppressions": False if no_inline_suppressions else None,
+    }
     try:
-        catalog = load_catalog(catalog_dirs)
-        files = discover(arguments, tuple(exclude))
-    except (CatalogError, DiscoveryError) as exc:
+        settings = load_settings(cli, Path(arguments[0]), config, isolated)
+        catalog = load_catalog([Path(c) for c in settings.catalog])
+        files = discover(arguments, tuple(settings.exclude))
+    except (ConfigError, CatalogError, DiscoveryError) as exc:
         _fail(str(exc))
     for var_file in var_files:
         if not var_file.is_file():
@@ -132,16 +177,49 @@ def check(
     for assignment in cli_vars:
         if "=" not in assignment:
             _fail(f"--var {assignment!r} needs the form NAME=VALUE")
+    unknown = control.known_rule_patterns(settings.select + settings.ignore)
+    if unknown:
+        _fail(f"{', '.join(unknown)}: no rule has that id or name (see tfcheck rules)")
     variables = _in_given_order(_ARGV, list(var_files), list(cli_vars))
 
     # Evaluation reads files only inside what was named on the command line.
     roots = [Path(a) if Path(a).is_dir() else Path(a).parent for a in arguments]
-    options = Options(roots=roots, variables=variables)
+    result = run(files, catalog, Options(roots=roots, variables=variables))
+    try:
+        control.apply(result, settings)
+    except control.BaselineError as exc:
+        _fail(str(exc))
+    if write_baseline is not None:
+        control.write_baseline(result, write_baseline)
 
-    threshold = None if fail_on is FailOn.none else Severity.parse(fail_on.value)
-    result = run(files, catalog, options)
-    FORMATS[output_format.value](result, sys.stdout, threshold)
+    threshold = None if settings.fail_on == "none" else Severity.parse(settings.fail_on)
+    writers = formats()
+    name = resolve(settings.format)
+    options = ReportOptions(
+        threshold, use_color(settings.color, sys.stdout), settings.max_annotations
+    )
+    writers[name](result, sys.stdout, options)
+    plain = ReportOptions(threshold, False, settings.max_annotations)
+    for item in settings.report:
+        kind, _, target = item.partition("=")
+        with open(target, "w", encoding="utf-8") as handle:
+            writers[resolve(kind)](result, handle, plain)
+    _step_summary(result, settings, plain)
     raise typer.Exit(result.exit_code(threshold))
+
+
+def _step_summary(result, settings, options) -> None:
+    """Append the Markdown report to the GitHub job summary, when asked or set."""
+    import os
+
+    from tfcheck.report import markdown
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    wanted = settings.github_summary
+    if not target or wanted is False:
+        return
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(markdown.render(result, options))
 
 
 @app.command("explain")
@@ -175,10 +253,19 @@ def explain(
 
 
 @app.command("rules")
-def list_rules() -> None:
+def list_rules(
+    markdown: bool = typer.Option(
+        False, "--markdown", help="Print the rule reference (docs/rules.md)."
+    ),
+) -> None:
     """List every rule: id, name, default severity and what it finds."""
     from tfcheck.check.rules import RULES
 
+    if markdown:
+        from tfcheck.report.rules_doc import render
+
+        typer.echo(render(), nl=False)
+        return
     for rule in RULES.values():
         typer.echo(
             f"{rule.id}  {rule.name:<30} {rule.severity.label:<8} {rule.summary}"

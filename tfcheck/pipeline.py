@@ -48,6 +48,9 @@ class Result:
     # Every policy document read, for the stages that judge roles and for tests.
     policy_documents: list[PolicyDocument] = field(default_factory=list)
     roles: list = field(default_factory=list)  # RoleView per principal
+    # Each parsed file's text and blocks, for inline suppressions.
+    sources: dict[str, tuple] = field(default_factory=dict)
+    suppressed: list = field(default_factory=list)  # control.Suppressed
 
     @property
     def fatal(self) -> bool:
@@ -112,6 +115,7 @@ def _load_modules(
             continue
         directory = source_path.path.resolve().parent
         by_directory.setdefault(directory, []).append(loaded)
+        result.sources[loaded.source.path] = (loaded.source, loaded.body)
 
     modules = []
     for directory, configs in by_directory.items():

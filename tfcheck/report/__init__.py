@@ -1,16 +1,66 @@
-"""Write a run's findings for people (text) and for programs (json)."""
+"""Write a run's findings in the format a person or a program reads.
+
+`text` for terminals, `concise` for editors, `json` for programs, `sarif` for
+GitHub code scanning, `github` for workflow annotations, `markdown` for job
+summaries and pull-request comments, `junit` for CI test reports. `auto` is
+`github` inside GitHub Actions and `text` elsewhere.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from typing import Callable, TextIO
 
 from tfcheck.findings import Severity
-from tfcheck.pipeline import Result
-from tfcheck.report import json_report, text
 
-Writer = Callable[[Result, TextIO, Severity | None], None]
 
-FORMATS: dict[str, Writer] = {
-    "text": text.write,
-    "json": json_report.write,
-}
+@dataclass(frozen=True)
+class ReportOptions:
+    fail_on: Severity | None
+    color: bool = False
+    max_annotations: int = 10
+
+
+Writer = Callable[..., None]
+
+
+def formats() -> dict[str, Writer]:
+    from tfcheck.report import (
+        concise,
+        github,
+        json_report,
+        junit,
+        markdown,
+        sarif,
+        text,
+    )
+
+    return {
+        "text": text.write,
+        "concise": concise.write,
+        "compact": concise.write,
+        "json": json_report.write,
+        "sarif": sarif.write,
+        "github": github.write,
+        "markdown": markdown.write,
+        "junit": junit.write,
+    }
+
+
+def resolve(name: str) -> str:
+    """The format `auto` stands for here."""
+    if name != "auto":
+        return name
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def use_color(setting: str, stream: TextIO) -> bool:
+    """Colour only on a terminal, unless NO_COLOR or FORCE_COLOR say otherwise."""
+    if setting == "always":
+        return True
+    if setting == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()

@@ -7,12 +7,11 @@ from typing import Any, TextIO
 
 from tfcheck import __version__
 from tfcheck.findings import Finding, Severity
-from tfcheck.pipeline import Result
 
 SCHEMA_VERSION = 1
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def finding_data(finding: Finding) -> dict[str, Any]:
     loc = finding.location
     return {
         "rule": finding.rule,
@@ -36,7 +35,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
-def document(result: Result, fail_on: Severity | None) -> dict[str, Any]:
+def document(result, fail_on: Severity | None) -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "tfcheck", "version": __version__},
@@ -44,16 +43,28 @@ def document(result: Result, fail_on: Severity | None) -> dict[str, Any]:
             "errors": result.count(Severity.ERROR),
             "warnings": result.count(Severity.WARNING),
             "notes": result.count(Severity.NOTE),
+            "suppressed": len(result.suppressed),
             "files": result.files,
             "documents": result.documents,
             "statements": result.statements,
             "fully_evaluated": result.fully_evaluated,
             "exit_code": result.exit_code(fail_on),
         },
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding_data(f) for f in result.findings],
+        "suppressed": [
+            {
+                **finding_data(s.finding),
+                "suppression": {
+                    "kind": s.kind,
+                    "reason": s.reason,
+                    "expires": s.expires,
+                },
+            }
+            for s in result.suppressed
+        ],
     }
 
 
-def write(result: Result, out: TextIO, fail_on: Severity | None) -> None:
-    json.dump(document(result, fail_on), out, indent=2)
+def write(result, out: TextIO, options) -> None:
+    json.dump(document(result, options.fail_on), out, indent=2)
     out.write("\n")

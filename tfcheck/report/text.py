@@ -5,23 +5,24 @@ from __future__ import annotations
 from typing import TextIO
 
 from tfcheck.findings import Finding, Severity
-from tfcheck.pipeline import Result
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
 
-def line(finding: Finding) -> str:
+def line(finding: Finding, color: bool = False) -> str:
     via = f" via {', '.join(finding.via)}" if finding.via else ""
     address = f" [{finding.address}{via}]" if finding.address else ""
-    return (
-        f"{finding.location}: {finding.severity.label} {finding.rule} "
-        f"{finding.message}{address}"
-    )
+    severity = finding.severity.label
+    if color:
+        severity = f"\x1b[{_COLORS[finding.severity]}m{severity}\x1b[0m"
+    return f"{finding.location}: {severity} {finding.rule} {finding.message}{address}"
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(result: Result, fail_on: Severity | None) -> str:
+def summary(result, fail_on: Severity | None) -> str:
     """The closing line; it says "fail" only when the exit status is 1."""
     blocking = [
         f for f in result.findings if fail_on is not None and f.severity >= fail_on
@@ -37,6 +38,8 @@ def summary(result: Result, fail_on: Severity | None) -> str:
         f"({result.fully_evaluated} fully evaluated), "
         f"{_plural(result.files, 'file')}"
     )
+    if result.suppressed:
+        scope += f"; {len(result.suppressed)} suppressed"
     others_text = (
         f"{_plural(len(others), 'other finding')} ({counts})" if counts else ""
     )
@@ -58,7 +61,7 @@ def summary(result: Result, fail_on: Severity | None) -> str:
     return f"tfcheck: no blocking findings{also} {scope}"
 
 
-def write(result: Result, out: TextIO, fail_on: Severity | None) -> None:
+def write(result, out: TextIO, options) -> None:
     for finding in result.findings:
-        out.write(line(finding) + "\n")
-    out.write(summary(result, fail_on) + "\n")
+        out.write(line(finding, options.color) + "\n")
+    out.write(summary(result, options.fail_on) + "\n")

@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 from tfcheck.check.base import Context, Rule
 from tfcheck.check.rules import (
+    baseline_stale,
     boundary_excludes,
     channel_actions_for_people,
     condition_key_absent_for_principal,
@@ -38,6 +39,10 @@ from tfcheck.check.rules import (
     session_manager_incomplete,
     set_operator_on_single_value,
     source_ip_private_range,
+    suppression_expired,
+    suppression_malformed,
+    suppression_unused,
+    suppression_without_reason,
     unknown_action,
     unknown_condition_operator,
     unknown_global_condition_key,
@@ -84,6 +89,11 @@ MODULES: tuple[ModuleType, ...] = (
     not_action_allows_channels,
     boundary_excludes,
     role_not_analysed,
+    suppression_malformed,
+    suppression_without_reason,
+    suppression_expired,
+    suppression_unused,
+    baseline_stale,
 )
 
 RULES: dict[str, Rule] = {m.RULE.id: m.RULE for m in MODULES}
