@@ -182,7 +182,7 @@ resource "aws_iam_role_policy" "tagged" {
 }
 resource "aws_organizations_policy" "scp" {
   content = jsonencode({ Statement = [
-    { Effect = "Allow", NotAction = "ssmmessages:OpenControlChannel", Resource = "*" },
+    { Effect = "Deny", Action = "ssmmessages:OpenControlChannel", Resource = "*" },
   ] })
 }
 """,

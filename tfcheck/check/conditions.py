@@ -145,3 +145,17 @@ def _spelling(lowered: str, service: Service) -> str:
     if lowered in service.condition_keys:
         return service.condition_keys[lowered].name
     return lowered
+
+
+# Presence class -> the role jobs whose credentials carry such keys.
+CARRIED_BY = {
+    "instance-credentials": frozenset({"ec2-instance"}),
+    "managed-instance-credentials": frozenset({"managed-instance"}),
+}
+
+
+def never_sent(key: ConditionKey | None, jobs: frozenset[str]) -> bool:
+    """Whether a principal with these jobs never sends the key (known jobs only)."""
+    if key is None or key.present not in CARRIED_BY or not jobs:
+        return False
+    return not (jobs & CARRIED_BY[key.present])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from tfcheck.catalog import Action, Catalog, Service
 from tfcheck.check.actions import wildcard_match
-from tfcheck.check.conditions import absent_reason, views
+from tfcheck.check.conditions import absent_reason, never_sent, views
 from tfcheck.check.resources import resource_verdict
 from tfcheck.evaluate.values import Text, Unknown
 from tfcheck.extract.model import PolicyDocument, Statement
@@ -80,7 +80,7 @@ def statement_match(
     statement: Statement,
     action: Action,
     service: Service,
-    principal_jobs: frozenset[str] = frozenset(),
+    jobs: frozenset[str] = frozenset(),
 ) -> tuple[Match, str]:
     """Whether a statement applies to a request for the action on `*`."""
     name = f"{service.prefix}:{action.name}"
@@ -92,7 +92,7 @@ def statement_match(
     if resource is Match.NEVER:
         return resource, why
 
-    condition, condition_why = _condition_match(statement, action, service)
+    condition, condition_why = _condition_match(statement, action, service, jobs)
     order = [Match.NEVER, Match.UNKNOWN, Match.CONDITIONAL, Match.ALWAYS]
     worst = min((resource, condition), key=order.index)
     if worst is Match.NEVER:
@@ -138,8 +138,13 @@ def _resource_match(
             return Match.ALWAYS, 'Resource "*"'
         if any(v == "unknown" for v in verdicts):
             return Match.UNKNOWN, "a resource is not known"
-        if any(v in (Severity.NOTE, Severity.WARNING) for v in verdicts):
-            return Match.CONDITIONAL, "the resource is an ARN AWS does not document"
+        if any(v == Severity.NOTE for v in verdicts):
+            return Match.CONDITIONAL, (
+                "a session ARN, which AWS's samples use though the reference "
+                "lists no resource type"
+            )
+        if any(v == Severity.WARNING for v in verdicts):
+            return Match.CONDITIONAL, "an ARN pattern AWS does not document"
         return Match.NEVER, "no resource can match"
     if statement.not_resources is not None:
         for item in statement.not_resources.items:
@@ -152,7 +157,7 @@ def _resource_match(
 
 
 def _condition_match(
-    statement: Statement, action: Action, service: Service
+    statement: Statement, action: Action, service: Service, jobs: frozenset[str]
 ) -> tuple[Match, str]:
     result, why = Match.ALWAYS, "no condition"
     for view in views(statement, _single(service)):
@@ -160,6 +165,8 @@ def _condition_match(
             result, why = _weaker(result, Match.UNKNOWN), "a condition is not known"
             continue
         absent = absent_reason(view.key_text, view.key, action, service)
+        if absent is None and never_sent(view.key, jobs):
+            absent = "the principal's credentials never carry it"
         if absent is None:
             if result is Match.ALWAYS:
                 result = Match.CONDITIONAL
@@ -198,7 +205,10 @@ def effect_of(statement: Statement) -> str | None:
 
 
 def evaluate(
-    documents: list[PolicyDocument], action: Action, service: Service
+    documents: list[PolicyDocument],
+    action: Action,
+    service: Service,
+    jobs: frozenset[str] = frozenset(),
 ) -> Outcome:
     """The effective verdict on one action across a set of documents."""
     name = f"{service.prefix}:{action.name}"
@@ -208,7 +218,7 @@ def evaluate(
             effect = effect_of(statement)
             if effect is None:
                 continue  # an invalid Effect fails the plan; invalid-effect says so
-            match, reason = statement_match(statement, action, service)
+            match, reason = statement_match(statement, action, service, jobs)
             steps.append(Step(document, statement, effect, match, reason))
 
     def any_(effect: str, match: Match) -> bool:

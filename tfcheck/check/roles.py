@@ -55,8 +55,12 @@ def managed_policies() -> dict[str, ManagedPolicy]:
 
 
 def managed_policy(arn: str) -> ManagedPolicy | None:
-    name = re.sub(r"^.*:policy/(.*/)?", "", arn)
-    return managed_policies().get(name.lower())
+    """The known managed policy of an ARN; its path must match too."""
+    path = re.sub(r"^.*:policy/", "", arn)
+    policy = managed_policies().get(path.rsplit("/", 1)[-1].lower())
+    if policy is None or re.sub(r"^.*:policy/", "", policy.arn).lower() != path.lower():
+        return None
+    return policy
 
 
 def managed_document(policy: ManagedPolicy, location: Location) -> PolicyDocument:
@@ -86,6 +90,7 @@ class RoleView:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     losses: dict[str, Loss] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # actions not decidable
+    scps: list[PolicyDocument] = field(default_factory=list)
 
     @property
     def address(self) -> str:
@@ -141,32 +146,38 @@ def analyse(extraction: Extraction, catalog: Catalog) -> list[RoleView]:
     scps = [
         d for d in extraction.documents if any(c.context == "scp" for c in d.consumers)
     ]
+    groups: dict[str, list[str]] = {}
+    for user, group in extraction.memberships:
+        groups.setdefault(user, []).append(group)
 
     views = []
     for address, holder in sorted(extraction.holders.items()):
         view = RoleView(holder, set(extraction.principals.get(address, set())))
+        view.scps = scps
+        # A user holds its groups' policies too.
+        reached = {address, *groups.get(address, [])}
         for document in extraction.documents:
-            contexts = {c.context for c in document.consumers if c.principal == address}
+            contexts = {c.context for c in document.consumers if c.principal in reached}
             if "identity" in contexts:
                 view.identity.append(document)
-            if "boundary" in contexts:
+            if "boundary" in {
+                c.context for c in document.consumers if c.principal == address
+            }:
                 view.boundary.append(document)
-        for arns, target in (
-            (holder.managed, view.identity),
-            (holder.managed_boundary, view.boundary),
-        ):
-            for arn, location in arns:
-                policy = managed_policy(arn)
-                if policy is None:
-                    view.unknown_managed.append((arn, location))
-                else:
-                    target.append(managed_document(policy, location))
+        for member in reached:
+            extra = extraction.holders.get(member)
+            if extra is None:
+                continue
+            _managed(view, extra.managed, view.identity)
+            if member == address:
+                _managed(view, extra.managed_boundary, view.boundary)
 
+        jobs = frozenset(view.jobs)
         for action in service.actions.values():
             name = f"{service.prefix}:{action.name}"
-            outcome = evaluate(view.identity, action, service)
+            outcome = evaluate(view.identity, action, service, jobs)
             view.outcomes[name] = outcome
-            loss = _lost(outcome, view.boundary, scps, action, service)
+            loss = _lost(outcome, view.boundary, scps, action, service, jobs)
             if loss == "unknown":
                 view.unknown.append(name)
             elif loss is not None:
@@ -175,7 +186,16 @@ def analyse(extraction: Extraction, catalog: Catalog) -> list[RoleView]:
     return views
 
 
-def _lost(outcome: Outcome, boundary, scps, action, service) -> Loss | str | None:
+def _managed(view: RoleView, arns, target: list[PolicyDocument]) -> None:
+    for arn, location in arns:
+        policy = managed_policy(arn)
+        if policy is None:
+            view.unknown_managed.append((arn, location))
+        else:
+            target.append(managed_document(policy, location))
+
+
+def _lost(outcome, boundary, scps, action, service, jobs) -> Loss | str | None:
     name = outcome.action
     if outcome.verdict is Verdict.UNKNOWN:
         return "unknown"
@@ -186,20 +206,38 @@ def _lost(outcome: Outcome, boundary, scps, action, service) -> Loss | str | Non
     if outcome.verdict is Verdict.MISSING:
         return _missing(outcome)
 
-    for documents, what in (
-        (boundary, "outside the permissions boundary"),
-        (scps, "blocked by the SCP"),
-    ):
-        if not documents:
-            continue
-        ceiling = evaluate(documents, action, service)
+    if boundary:
+        ceiling = evaluate(boundary, action, service, jobs)
         if ceiling.verdict is Verdict.UNKNOWN:
             return "unknown"
         if ceiling.verdict in (Verdict.MISSING, Verdict.DENIED):
-            document = documents[0]
             step = ceiling.deciding()
-            where = step.location if step else document.location
-            return Loss(name, f"{what} ({document.address} at {_at(where)})", where)
+            where = step.location if step else boundary[0].location
+            return Loss(
+                name,
+                "outside the permissions boundary "
+                f"({boundary[0].address} at {_at(where)})",
+                where,
+            )
+
+    # An SCP in the tree is a ceiling through its Denies: organizations keep
+    # FullAWSAccess attached unless they replace it, which tfcheck cannot see.
+    for scp in scps:
+        ceiling = evaluate([scp], action, service, jobs)
+        denying = next(
+            (
+                s
+                for s in ceiling.steps
+                if s.effect == "Deny" and s.match is Match.ALWAYS
+            ),
+            None,
+        )
+        if denying is not None:
+            return Loss(
+                name,
+                f"blocked by the SCP {scp.address} at {_at(denying.location)}",
+                denying.location,
+            )
     return None
 
 

@@ -617,7 +617,8 @@ class Evaluator:
         reason = _REASONS.get(name, "is known only after apply")
         if name == "data" and steps[:1] == [("attr", "aws_iam_policy_document")]:
             reason = "is not a policy document defined in this module"
-        return Unknown(self.source_text(node), self.location(node), reason)
+        module = getattr(self.scope.module, "address", "")
+        return Unknown(self.source_text(node), self.location(node), reason, module)
 
     def _apply(self, value: Value, steps: list, node: Any) -> Value:
         for kind, arg in steps:

@@ -22,6 +22,9 @@ class Unknown:
     location: Location
     # Why it is unknown, as a phrase after the source: "is known only after apply".
     reason: str = field(default="", compare=False)
+    # The module address the source text was written in ("" for a root), so a
+    # reference passed into a module keeps meaning what it meant where written.
+    module: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ rejected in an IAM policy). What cannot be read is reported as a gap.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tfcheck.evaluate.modules import (
     Gap,
@@ -21,7 +21,7 @@ from tfcheck.evaluate.modules import (
     instance_names,
     unresolved_gap,
 )
-from tfcheck.evaluate.values import Atom, Seq, Text, Unknown, Value
+from tfcheck.evaluate.values import Atom, Seq, Text, Unknown, Value, unknowns_in
 from tfcheck.extract import documents as policy_documents
 from tfcheck.extract.model import Consumer, PolicyDocument
 from tfcheck.extract.statements import json_statements, read_policy
@@ -46,6 +46,16 @@ POLICY_ARGUMENTS: dict[str, tuple[str, str]] = {
 _MANAGED_ARN = re.compile(r"^arn:[a-z-]+:iam::aws:policy/")
 _TASK_DEFINITION = re.compile(r"^(aws_ecs_task_definition\.[\w-]+)(\[[^\]]*\])?\.")
 HOLDER_TYPES = frozenset({"aws_iam_role", "aws_iam_user", "aws_iam_group"})
+# A principal named by a string, linked to its resource once all are known.
+NAMED = "name:"
+_HOLDER_OF = {
+    "user": "aws_iam_user",
+    "users": "aws_iam_user",
+    "user_name": "aws_iam_user",
+    "group": "aws_iam_group",
+    "groups": "aws_iam_group",
+    "group_name": "aws_iam_group",
+}
 _POLICY_ARN = re.compile(r"^aws_iam_policy\.([\w-]+)(\[[^\]]*\])?\.arn$")
 _PRINCIPAL = re.compile(r"^(aws_iam_(?:role|user|group)\.[\w-]+)(\[[^\]]*\])?(\.|$)")
 
@@ -70,6 +80,14 @@ ATTACHMENTS = {
     "aws_iam_user_policy_attachment": (("user",), "policy_arn"),
     "aws_iam_group_policy_attachment": (("group",), "policy_arn"),
     "aws_iam_policy_attachment": (("roles", "users", "groups"), "policy_arn"),
+    "aws_iam_role_policy_attachments_exclusive": (("role_name",), "policy_arns"),
+    "aws_iam_user_policy_attachments_exclusive": (("user_name",), "policy_arns"),
+    "aws_iam_group_policy_attachments_exclusive": (("group_name",), "policy_arns"),
+}
+# Group memberships: resource type -> (users argument, groups argument).
+MEMBERSHIPS = {
+    "aws_iam_user_group_membership": ("user", "groups"),
+    "aws_iam_group_membership": ("users", "group"),
 }
 
 
@@ -82,6 +100,10 @@ class Extraction:
     principals: dict[str, set[str]] = field(default_factory=dict)
     # Every aws_iam_role, aws_iam_user and aws_iam_group, by address.
     holders: dict[str, Holder] = field(default_factory=dict)
+    # (user, group) pairs of group memberships.
+    memberships: list[tuple[str, str]] = field(default_factory=list)
+    # (resource type, name attribute) -> address, to link principals by name.
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,7 +122,39 @@ def extract(instance: ModuleInstance) -> Extraction:
     result = Extraction()
     seen: set[int] = set()
     _extract(instance, result, seen)
+    _link_names(result)
     return result
+
+
+def _link_names(result: Extraction) -> None:
+    """Replace principals named by a string with the resource of that name."""
+
+    def link(principal: str) -> str:
+        if not principal.startswith(NAMED):
+            return principal
+        kind, _, name = principal[len(NAMED) :].partition(":")
+        return result.names.get((kind, name), "")
+
+    for document in result.documents:
+        for i, consumer in enumerate(document.consumers):
+            if consumer.principal.startswith(NAMED):
+                document.consumers[i] = replace(
+                    consumer, principal=link(consumer.principal)
+                )
+    for principal in [p for p in result.principals if p.startswith(NAMED)]:
+        jobs = result.principals.pop(principal)
+        target = link(principal)
+        if target:
+            result.principals.setdefault(target, set()).update(jobs)
+    for principal in [p for p in result.holders if p.startswith(NAMED)]:
+        holder = result.holders.pop(principal)
+        target = link(principal)
+        if target in result.holders:
+            existing = result.holders[target]
+            existing.managed.extend(holder.managed)
+            existing.managed_boundary.extend(holder.managed_boundary)
+            existing.unresolved.extend(holder.unresolved)
+    result.memberships = [(link(u), link(g)) for u, g in result.memberships]
 
 
 def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> None:
@@ -127,6 +181,16 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
             address = f"{instance.address}{kind}.{name}{key}"
             if kind in HOLDER_TYPES:
                 result.holders.setdefault(address, Holder(address, block.location))
+                name_attr = block.body.attributes.get("name")
+                if name_attr is not None:
+                    name = instance.value(name_attr, **names)
+                    if isinstance(name, Text) and name.known:
+                        result.names.setdefault((kind, name.value), address)
+            if kind in MEMBERSHIPS:
+                users, groups = MEMBERSHIPS[kind]
+                for user in _references(instance, block, users, names):
+                    for group in _references(instance, block, groups, names):
+                        result.memberships.append((user, group))
             for document in _consumed(instance, block, address, names, result):
                 add(document)
                 if kind == "aws_iam_policy":
@@ -166,7 +230,8 @@ def _exec_services(
         if not (isinstance(flag, Atom) and flag.value is True):
             continue
         value = instance.value(definition)
-        source = value.source.replace(" ", "") if isinstance(value, Unknown) else ""
+        unknown = next(unknowns_in(value), None)
+        source = unknown.source.replace(" ", "") if unknown else ""
         match = _TASK_DEFINITION.match(source)
         if match is None:
             continue
@@ -187,6 +252,15 @@ def _consumed(
     """The documents a resource uses; JSON ones become documents here."""
     kind = block.labels[0]
     argument, context = POLICY_ARGUMENTS.get(kind, ("policy", "resource"))
+    if kind == "aws_organizations_policy":
+        policy_type = block.body.attributes.get("type")
+        value = instance.value(policy_type, **names) if policy_type else None
+        if (
+            isinstance(value, Text)
+            and value.known
+            and (value.value != "SERVICE_CONTROL_POLICY")
+        ):
+            context = "organizations"  # tag, backup, RCP: not a ceiling on IAM
     principal = ""
     if kind in PRINCIPAL_ARGUMENTS:
         holders = _references(instance, block, PRINCIPAL_ARGUMENTS[kind], names)
@@ -226,18 +300,26 @@ def _consumed(
 def _references(
     instance: ModuleInstance, block: Block, argument: str, names: dict[str, Value]
 ) -> list[str]:
-    """The IAM principals an argument refers to (`aws_iam_role.x.arn` ...)."""
+    """The IAM principals an argument refers to: `aws_iam_role.x.arn` (in the
+    module where it was written), or a role, user or group by its name."""
     attr = block.body.attributes.get(argument)
     if attr is None:
         return []
     value = instance.value(attr, **names)
     items = value.items if isinstance(value, Seq) else (value,)
+    kind = _HOLDER_OF.get(argument, "aws_iam_role")
     found = []
     for item in items:
-        source = item.source.replace(" ", "") if isinstance(item, Unknown) else ""
-        match = _PRINCIPAL.match(source)
-        if match:
-            found.append(f"{instance.address}{match.group(1)}")
+        unknown = next(unknowns_in(item), None)
+        if unknown is not None:
+            match = _PRINCIPAL.match(unknown.source.replace(" ", ""))
+            if match:
+                prefix = unknown.module if unknown.module else ""
+                found.append(f"{prefix}{match.group(1)}{match.group(2) or ''}")
+        elif isinstance(item, Text) and item.known and item.value:
+            # A name or an ARN: linked to the principal of that name at the end.
+            name = item.value.rsplit("/", 1)[-1]
+            found.append(f"{NAMED}{kind}:{name}")
     return found
 
 
@@ -275,9 +357,21 @@ def _policy_arns(value: Value) -> list[tuple[str, str]]:
             )
         elif isinstance(item, Text) and item.known and _MANAGED_ARN.match(item.value):
             found.append(("managed", item.value))
+        elif isinstance(item, Text) and _managed_tail(item):
+            # arn:${partition}:iam::aws:policy/Name: the name decides.
+            found.append(("managed", "arn:aws" + _managed_tail(item)))
         elif isinstance(item, Text):
             found.append(("unknown", item.display))
     return found
+
+
+def _managed_tail(value: Text) -> str:
+    last = value.parts[-1]
+    first = value.parts[0]
+    if isinstance(last, str) and isinstance(first, str) and first == "arn:":
+        match = re.match(r"^:iam::aws:policy/.+$", last)
+        return match.group(0) if match else ""
+    return ""
 
 
 def _attachments(
@@ -286,29 +380,31 @@ def _attachments(
     result: Extraction,
 ) -> None:
     """Record who each policy is attached to: attachment resources, and roles'
-    `managed_policy_arns`."""
+    `managed_policy_arns`, instance by instance."""
     for block in instance.module.blocks("resource"):
         if len(block.labels) != 2:
             continue
         kind = block.labels[0]
-        address = f"{instance.address}{kind}.{block.labels[1]}"
+        base = f"{instance.address}{kind}.{block.labels[1]}"
         if kind in ATTACHMENTS:
             holder_arguments, argument = ATTACHMENTS[kind]
-            principals = [
-                p
-                for holder in holder_arguments
-                for p in _references(instance, block, holder, {})
-            ]
         elif kind == "aws_iam_role" and "managed_policy_arns" in block.body.attributes:
-            argument, principals = "managed_policy_arns", [address]
+            holder_arguments, argument = (), "managed_policy_arns"
         else:
             continue
         attr = block.body.attributes.get(argument)
         if attr is None:
             continue
-        for sort, what in _policy_arns(instance.value(attr)):
-            for principal in principals:
-                _attach(result, by_policy, principal, sort, what, address, attr)
+        for key, names in instance_names(instance, block):
+            address = base + key
+            principals = [
+                p
+                for holder in holder_arguments
+                for p in _references(instance, block, holder, names)
+            ] or ([address] if not holder_arguments else [])
+            for sort, what in _policy_arns(instance.value(attr, **names)):
+                for principal in principals:
+                    _attach(result, by_policy, principal, sort, what, address, attr)
 
 
 def _attach(

@@ -20,11 +20,22 @@ def write_explanation(view: RoleView, out: TextIO) -> None:
             out.write(f"  {document.address} ({where.file}:{where.line})\n")
         if not documents:
             out.write("  none\n")
+    if view.scps:
+        out.write("SCPs in the tree (their Denies are a ceiling):\n")
+        for document in view.scps:
+            out.write(
+                f"  {document.address} ({document.location.file}:"
+                f"{document.location.line})\n"
+            )
     for arn, where in view.unknown_managed:
         out.write(f"  {arn} ({where.file}:{where.line}): not known to tfcheck\n")
 
     if not view.analysed:
-        out.write("not analysed: " + "; ".join(view.not_analysed_reasons()) + "\n")
+        out.write(
+            "not analysed, so the verdicts below are not final: "
+            + "; ".join(view.not_analysed_reasons())
+            + "\n"
+        )
 
     for action, outcome in sorted(view.outcomes.items()):
         loss = view.losses.get(action)

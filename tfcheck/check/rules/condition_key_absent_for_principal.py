@@ -36,7 +36,7 @@ from typing import Iterator
 from tfcheck.catalog.conditions import condition_catalog
 from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
-from tfcheck.check.conditions import absent_effect, views
+from tfcheck.check.conditions import absent_effect, never_sent, views
 from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
@@ -49,11 +49,6 @@ RULE = rule(
     __doc__,
 )
 
-# Presence class -> the role jobs whose credentials carry such keys.
-_CARRIED_BY = {
-    "instance-credentials": {"ec2-instance"},
-    "managed-instance-credentials": {"managed-instance"},
-}
 _JOBS = {
     "ec2-instance": "an EC2 instance-profile role",
     "ecs-task": "an ECS task role",
@@ -72,10 +67,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
 
     for view in views(statement, context.catalog):
-        if view.key is None or view.key.present not in _CARRIED_BY:
-            continue
-        senders = _CARRIED_BY[view.key.present]
-        if any(jobs & senders for jobs in known.values()):
+        if not all(never_sent(view.key, frozenset(j)) for j in known.values()):
             continue
         holder, jobs = next(iter(known.items()))
         job = _JOBS.get(sorted(jobs)[0], "a role")

@@ -41,12 +41,21 @@ def check_role(view: RoleView, views: list[RoleView]) -> Iterator[Finding]:
     if not granted:
         return
     step = view.outcomes[granted[0]].deciding()
-    location = step.location if step else view.holder.location
+    # Point at what gives the role the grant, not at a document others share.
+    consumer = next(
+        (
+            c
+            for c in (step.document.consumers if step else [])
+            if c.principal == view.address
+        ),
+        None,
+    )
+    location = consumer.location if consumer else view.holder.location
     yield RULE.finding(
         f"{view.address} is the execution role of an ECS service with ECS Exec, "
         f"which does not use it: {', '.join(granted)} here do nothing for ECS Exec; "
         "grant them to the role given as task_role_arn",
         location,
-        address=step.document.address if step else view.address,
+        address=consumer.address if consumer else view.address,
         subject=view.address,
     )

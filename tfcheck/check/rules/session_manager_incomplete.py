@@ -61,9 +61,27 @@ def check_role(view: RoleView, views: list[RoleView]) -> Iterator[Finding]:
         f"{', '.join(actions)}: {why}" for why, actions in by_reason.items()
     )
     yield RULE.finding(
-        f"{view.address}, {job}, cannot open {what} channels: {lost}; grant the "
-        'four ssmmessages actions on "*" (AmazonSSMManagedInstanceCore has them)',
+        f"{view.address}, {job}, cannot open {what} channels: {lost}; "
+        f"{_fix(view, what)}",
         view.holder.location,
         address=view.address,
         subject=",".join(sorted(view.losses)),
     )
+
+
+def _fix(view: RoleView, what: str) -> str:
+    """What to change, for the ways the actions were lost."""
+    reasons = " ".join(loss.why for loss in view.losses.values())
+    fixes = []
+    if "never granted" in reasons or "cannot apply" in reasons:
+        grant = 'grant them on "*"'
+        if what == "Session Manager":
+            grant += " (AmazonSSMManagedInstanceCore has all four)"
+        fixes.append(grant)
+    if "denied at" in reasons:
+        fixes.append("narrow the Deny")
+    if "boundary" in reasons:
+        fixes.append("allow them in the permissions boundary")
+    if "SCP" in reasons:
+        fixes.append("exempt them from the SCP")
+    return "; ".join(fixes)

@@ -1,0 +1,302 @@
+"""Policies as a Terraform plan knows them, laid over the ones read from HCL.
+
+A plan knows values HCL evaluation cannot (module outputs, resource
+attributes known at plan time, tfvars from CI). For each policy the plan
+holds, the document read from HCL at the same address takes the plan's
+statements, and each element keeps the line of the HCL element with the
+same value (or its statement's line), so that findings point at the `.tf`
+line that wrote them. A policy the plan does not know (`after_unknown`) is
+a gap; a sensitive one is not read, so that its values never reach output;
+a deleted resource's policy is not checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator
+
+from tfcheck.evaluate.jsonvalues import NotJson, decode_json
+from tfcheck.evaluate.modules import Gap
+from tfcheck.evaluate.values import Mapping, Text, Value
+from tfcheck.extract.model import Condition, Field, PolicyDocument, Statement
+from tfcheck.extract.policies import POLICY_ARGUMENTS, Extraction
+from tfcheck.extract.statements import json_statements
+from tfcheck.findings import Location
+
+
+@dataclass
+class PlanPolicy:
+    address: str  # the resource or data source, with module path and key
+    attribute: str
+    text: str | None  # the policy JSON; None when unknown, sensitive or absent
+    why: str = ""  # why text is None
+
+
+@dataclass
+class PlanPolicies:
+    by_address: dict[str, list[PlanPolicy]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+
+
+def _attributes(kind: str, mode: str) -> list[str]:
+    if mode == "data":
+        return ["json"] if kind == "aws_iam_policy_document" else []
+    names = [POLICY_ARGUMENTS.get(kind, ("policy", ""))[0]]
+    return names
+
+
+def plan_policies(plan: dict[str, Any]) -> PlanPolicies:
+    found = PlanPolicies()
+    changes = {c.get("address"): c for c in plan.get("resource_changes", [])}
+    for change in changes.values():
+        if change.get("change", {}).get("actions") == ["delete"]:
+            found.deleted.add(change["address"])
+
+    seen: set[str] = set()
+    roots = [
+        (plan.get("planned_values", {}).get("root_module", {}), "planned"),
+        (plan.get("prior_state", {}).get("values", {}).get("root_module", {}), "prior"),
+    ]
+    for root, _ in roots:
+        for resource in _resources(root):
+            address = resource.get("address", "")
+            if address in seen or address in found.deleted:
+                continue
+            seen.add(address)
+            _add(found, resource, changes.get(address))
+
+    # Data sources read during apply appear only as deferred reads.
+    for address, change in changes.items():
+        if address in seen or change.get("mode") != "data":
+            continue
+        after = change.get("change", {}).get("after") or {}
+        resource = {
+            "address": address,
+            "mode": "data",
+            "type": change.get("type"),
+            "values": after,
+        }
+        _add(found, resource, change)
+    return found
+
+
+def _resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from module.get("resources", [])
+    for child in module.get("child_modules", []):
+        yield from _resources(child)
+
+
+def _add(found: PlanPolicies, resource: dict, change: dict | None) -> None:
+    kind, mode = resource.get("type", ""), resource.get("mode", "managed")
+    values = resource.get("values") or {}
+    after = (change or {}).get("change", {})
+    unknown = after.get("after_unknown") or {}
+    sensitive = after.get("after_sensitive") or resource.get("sensitive_values") or {}
+    address = resource["address"]
+    policies = found.by_address.setdefault(address, [])
+
+    for attribute in _attributes(kind, mode):
+        if attribute not in values and not unknown.get(attribute):
+            continue
+        policies.append(
+            _policy(
+                address,
+                attribute,
+                values.get(attribute),
+                unknown.get(attribute),
+                sensitive.get(attribute),
+            )
+        )
+    if kind == "aws_iam_role" and mode == "managed":
+        for index, inline in enumerate(values.get("inline_policy") or []):
+            flags = unknown.get("inline_policy") or [{}] * (index + 1)
+            flag = (
+                flags[index]
+                if index < len(flags) and isinstance(flags[index], dict)
+                else {}
+            )
+            policies.append(
+                _policy(
+                    address,
+                    "inline_policy",
+                    inline.get("policy"),
+                    flag.get("policy"),
+                    False,
+                )
+            )
+
+
+def _policy(address: str, attribute: str, value, unknown, sensitive) -> PlanPolicy:
+    if sensitive is True:
+        return PlanPolicy(address, attribute, None, "is sensitive, so it was not read")
+    if unknown is True or value is None:
+        return PlanPolicy(address, attribute, None, "is known only after apply")
+    if not isinstance(value, str):
+        return PlanPolicy(address, attribute, None, "is not a JSON string")
+    return PlanPolicy(address, attribute, value)
+
+
+def overlay(
+    extraction: Extraction,
+    policies: PlanPolicies,
+    plan_name: str,
+    locations: dict[str, Location],
+) -> set[str]:
+    """Lay the plan's policies over the HCL documents, in place.
+
+    Returns the addresses the plan decided, so that HCL gaps about them can
+    be dropped.
+    """
+    decided: set[str] = set()
+    by_address: dict[str, list[PolicyDocument]] = {}
+    for document in extraction.documents:
+        by_address.setdefault(document.address, []).append(document)
+
+    for address, planned in policies.by_address.items():
+        hcl = [d for d in by_address.get(address, []) if _overlaid(d, address)]
+        for index, policy in enumerate(planned):
+            where = locations.get(address) or Location(plan_name, 1, 1)
+            if policy.text is None:
+                extraction.gaps.append(
+                    Gap(
+                        "unresolved",
+                        f"the plan's {policy.attribute} of {address} {policy.why}; its "
+                        "statements were not checked",
+                        where,
+                        address,
+                    )
+                )
+                decided.add(address)
+                continue
+            target = hcl[index] if index < len(hcl) else None
+            if target is None and not address.split(".")[-2].startswith("data"):
+                if any(d.address == address for d in extraction.documents):
+                    continue  # HCL refers to a policy document: checked there
+            statements = _plan_statements(policy, where, extraction.gaps)
+            if statements is None:
+                decided.add(address)
+                continue
+            if target is not None:
+                mapped = tuple(_located(s, target) for s in statements)
+                _replace(extraction, target, replace(target, statements=mapped))
+            else:
+                extraction.documents.append(
+                    PolicyDocument(address, "json", where, tuple(statements))
+                )
+            decided.add(address)
+    extraction.gaps[:] = [
+        g for g in extraction.gaps if g.address not in decided or "plan's" in g.message
+    ]
+    return decided
+
+
+def _overlaid(document: PolicyDocument, address: str) -> bool:
+    return document.address == address
+
+
+def _replace(extraction: Extraction, old: PolicyDocument, new: PolicyDocument) -> None:
+    new.consumers.extend(old.consumers)
+    for i, document in enumerate(extraction.documents):
+        if document is old:
+            extraction.documents[i] = new
+            return
+
+
+def _plan_statements(
+    policy: PlanPolicy, where: Location, gaps: list[Gap]
+) -> list[Statement] | None:
+    decoded = decode_json(Text((policy.text or "",), where))
+    if isinstance(decoded, NotJson) or not isinstance(decoded, Mapping):
+        gaps.append(
+            Gap(
+                "not-json",
+                f"the plan's {policy.attribute} of "
+                f"{policy.address} is not a JSON policy",
+                where,
+                policy.address,
+            )
+        )
+        return None
+    return json_statements(decoded, policy.address, gaps)
+
+
+def _located(statement: Statement, hcl: PolicyDocument) -> Statement:
+    """A plan statement with each element at the line of its HCL twin."""
+    twin = None
+    if statement.sid_text:
+        twin = next(
+            (s for s in hcl.statements if s.sid_text == statement.sid_text), None
+        )
+    if twin is None and statement.index < len(hcl.statements):
+        twin = hcl.statements[statement.index]
+    if twin is None:
+        return replace(statement, location=hcl.location, origin=hcl.address)
+
+    def field_(plan: Field | None, source: Field | None) -> Field | None:
+        if plan is None:
+            return None
+        anchor = source.location if source else twin.location
+        known = {
+            t.value: t.location for t in (source.texts() if source else []) if t.known
+        }
+        return Field(
+            anchor,
+            tuple(_at(item, known.get(_text(item)), anchor) for item in plan.items),
+        )
+
+    conditions = []
+    for condition in statement.conditions:
+        match = next(
+            (
+                c
+                for c in twin.conditions
+                if _same(c.operator, condition.operator) and _same(c.key, condition.key)
+            ),
+            None,
+        )
+        if match is None:
+            conditions.append(replace(condition, location=twin.location))
+            continue
+        values = field_(condition.values, match.values)
+        conditions.append(
+            Condition(
+                _at(condition.operator, None, match.location),
+                _at(condition.key, None, match.key.location),
+                values,
+                match.location,
+            )
+        )
+
+    return replace(
+        statement,
+        location=twin.location,
+        origin=twin.origin or hcl.address,
+        sid=_at(statement.sid, None, twin.sid.location if twin.sid else twin.location),
+        effect=_at(
+            statement.effect,
+            None,
+            twin.effect.location if twin.effect else twin.location,
+        ),
+        actions=field_(statement.actions, twin.actions),
+        not_actions=field_(statement.not_actions, twin.not_actions),
+        resources=field_(statement.resources, twin.resources),
+        not_resources=field_(statement.not_resources, twin.not_resources),
+        conditions=tuple(conditions),
+    )
+
+
+def _text(value: Value) -> str | None:
+    return value.value if isinstance(value, Text) and value.known else None
+
+
+def _same(a: Value, b: Value) -> bool:
+    return (_text(a) or "").lower() == (_text(b) or "").lower()
+
+
+def _at(value: Value | None, location: Location | None, fallback: Location):
+    if value is None:
+        return None
+    where = location or fallback
+    if isinstance(value, Text):
+        return Text(value.parts, where)
+    return value
