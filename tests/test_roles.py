@@ -95,7 +95,8 @@ def test_c018_boundary_excludes(catalog):
 def test_c045_exec_actions_on_the_execution_role(catalog):
     result = check_tree(CASES / "C045", catalog)
     (execution,) = role_findings(result, "ecs-exec-on-execution-role")
-    assert execution.location.line == 28
+    assert execution.location.line == 25  # the policy given to the execution role
+    assert execution.address == "aws_iam_role_policy.execution_exec"
     assert "task_role_arn" in execution.message
     (task,) = role_findings(result)
     assert task.address == "aws_iam_role.task"
