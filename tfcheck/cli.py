@@ -59,84 +59,160 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+# Options `check` and `plan` share, declared once.
+FORMAT = typer.Option(
+    None,
+    "--format",
+    "-f",
+    help="auto, text, concise, json, sarif, github, markdown or junit "
+    "(default auto: github in GitHub Actions, else text).",
+)
+REPORT = typer.Option(
+    [], "--report", help="FORMAT=PATH: also write that format there; repeatable."
+)
+FAIL_ON = typer.Option(
+    None,
+    "--fail-on",
+    help="error, warning, note or none: lowest severity that makes the exit "
+    "status 1 (default error).",
+)
+EXIT_ZERO = typer.Option(
+    False, "--exit-zero", help="Exit 0 despite findings (never hides status 2)."
+)
+SELECT = typer.Option(
+    [], "--select", help="Only these rule ids, prefixes or names; repeatable."
+)
+IGNORE = typer.Option(
+    [], "--ignore", help="Not these rule ids, prefixes or names; repeatable."
+)
+EXCLUDE = typer.Option(
+    [],
+    "--exclude",
+    help="Glob of paths to skip, relative to the working directory; repeatable.",
+)
+CATALOG = typer.Option(
+    [], "--catalog", help="Directory of extra service catalog files; repeatable."
+)
+CONFIG = typer.Option(
+    None, "--config", help="Config file (default: the closest .tfcheck.toml)."
+)
+ISOLATED = typer.Option(False, "--isolated", help="Read no config file.")
+BASELINE = typer.Option(
+    None, "--baseline", help="Hide the findings recorded in this baseline file."
+)
+WRITE_BASELINE = typer.Option(
+    None, "--write-baseline", help="Record the current findings as a baseline."
+)
+NO_INLINE = typer.Option(
+    False,
+    "--no-inline-suppressions",
+    help="Ignore tfcheck:ignore comments (for audits).",
+)
+COLOR = typer.Option(
+    None, "--color", help="auto, always or never (also NO_COLOR, FORCE_COLOR)."
+)
+MAX_ANNOTATIONS = typer.Option(
+    None, "--max-annotations", help="github format: annotations per level."
+)
+GITHUB_SUMMARY = typer.Option(
+    None,
+    "--github-summary/--no-github-summary",
+    help="Append a Markdown report to $GITHUB_STEP_SUMMARY (default: when set).",
+)
+VAR_FILES = typer.Option(
+    [],
+    "--var-file",
+    help="A .tfvars file for the root modules, as terraform -var-file; repeatable.",
+)
+VARS = typer.Option(
+    [],
+    "--var",
+    help="NAME=VALUE for a root-module variable, as terraform -var; repeatable.",
+)
+DEBUG = typer.Option(False, "--debug", help="Log details to stderr.")
+
+
 @app.command()
 def check(
     paths: List[str] = typer.Argument(
         None, help="Terraform files or directories to check (default: .)."
     ),
-    output_format: Optional[str] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="auto, text, concise, json, sarif, github, markdown or junit "
-        "(default auto: github in GitHub Actions, else text).",
-    ),
-    report: List[str] = typer.Option(
-        [], "--report", help="FORMAT=PATH: also write that format there; repeatable."
-    ),
-    fail_on: Optional[str] = typer.Option(
-        None,
-        "--fail-on",
-        help="error, warning, note or none: lowest severity that makes the exit "
-        "status 1 (default error).",
-    ),
-    exit_zero: bool = typer.Option(
-        False, "--exit-zero", help="Exit 0 despite findings (never hides status 2)."
-    ),
-    select: List[str] = typer.Option(
-        [], "--select", help="Only these rule ids, prefixes or names; repeatable."
-    ),
-    ignore: List[str] = typer.Option(
-        [], "--ignore", help="Not these rule ids, prefixes or names; repeatable."
-    ),
-    exclude: List[str] = typer.Option(
-        [],
-        "--exclude",
-        help="Glob of paths to skip, relative to the working directory; repeatable.",
-    ),
-    catalog_dirs: List[str] = typer.Option(
-        [], "--catalog", help="Directory of extra service catalog files; repeatable."
-    ),
-    config: Optional[Path] = typer.Option(
-        None, "--config", help="Config file (default: the closest .tfcheck.toml)."
-    ),
-    isolated: bool = typer.Option(False, "--isolated", help="Read no config file."),
-    baseline: Optional[str] = typer.Option(
-        None, "--baseline", help="Hide the findings recorded in this baseline file."
-    ),
-    write_baseline: Optional[Path] = typer.Option(
-        None, "--write-baseline", help="Record the current findings as a baseline."
-    ),
-    no_inline_suppressions: bool = typer.Option(
-        False,
-        "--no-inline-suppressions",
-        help="Ignore tfcheck:ignore comments (for audits).",
-    ),
-    color: Optional[str] = typer.Option(
-        None, "--color", help="auto, always or never (also NO_COLOR, FORCE_COLOR)."
-    ),
-    max_annotations: Optional[int] = typer.Option(
-        None, "--max-annotations", help="github format: annotations per level."
-    ),
-    github_summary: Optional[bool] = typer.Option(
-        None,
-        "--github-summary/--no-github-summary",
-        help="Append a Markdown report to $GITHUB_STEP_SUMMARY (default: when set).",
-    ),
-    var_files: List[Path] = typer.Option(
-        [],
-        "--var-file",
-        help="A .tfvars file for the root modules, as terraform -var-file; repeatable.",
-    ),
-    cli_vars: List[str] = typer.Option(
-        [],
-        "--var",
-        help="NAME=VALUE for a root-module variable, as terraform -var; repeatable.",
-    ),
-    debug: bool = typer.Option(False, "--debug", help="Log details to stderr."),
+    output_format: Optional[str] = FORMAT,
+    report: List[str] = REPORT,
+    fail_on: Optional[str] = FAIL_ON,
+    exit_zero: bool = EXIT_ZERO,
+    select: List[str] = SELECT,
+    ignore: List[str] = IGNORE,
+    exclude: List[str] = EXCLUDE,
+    catalog_dirs: List[str] = CATALOG,
+    config: Optional[Path] = CONFIG,
+    isolated: bool = ISOLATED,
+    baseline: Optional[str] = BASELINE,
+    write_baseline: Optional[Path] = WRITE_BASELINE,
+    no_inline_suppressions: bool = NO_INLINE,
+    color: Optional[str] = COLOR,
+    max_annotations: Optional[int] = MAX_ANNOTATIONS,
+    github_summary: Optional[bool] = GITHUB_SUMMARY,
+    var_files: List[Path] = VAR_FILES,
+    cli_vars: List[str] = VARS,
+    debug: bool = DEBUG,
 ) -> None:
     """Check Terraform files (the default command)."""
-    if debug:
+    arguments = list(paths or ["."])
+    run_and_report(locals(), arguments)
+
+
+@app.command("plan")
+def plan_command(
+    plan_file: str = typer.Argument(
+        ..., help="terraform show -json output, or - for standard input."
+    ),
+    repo_root: Path = typer.Option(
+        Path("."),
+        "--repo-root",
+        help="The root module's directory, whose .tf files the plan came from "
+        "(default: the working directory).",
+    ),
+    access_analyzer: bool = typer.Option(
+        False,
+        "--access-analyzer",
+        help="Also ask AWS IAM Access Analyzer to validate each policy (needs AWS "
+        "credentials).",
+    ),
+    output_format: Optional[str] = FORMAT,
+    report: List[str] = REPORT,
+    fail_on: Optional[str] = FAIL_ON,
+    exit_zero: bool = EXIT_ZERO,
+    select: List[str] = SELECT,
+    ignore: List[str] = IGNORE,
+    exclude: List[str] = EXCLUDE,
+    catalog_dirs: List[str] = CATALOG,
+    config: Optional[Path] = CONFIG,
+    isolated: bool = ISOLATED,
+    baseline: Optional[str] = BASELINE,
+    write_baseline: Optional[Path] = WRITE_BASELINE,
+    no_inline_suppressions: bool = NO_INLINE,
+    color: Optional[str] = COLOR,
+    max_annotations: Optional[int] = MAX_ANNOTATIONS,
+    github_summary: Optional[bool] = GITHUB_SUMMARY,
+    debug: bool = DEBUG,
+) -> None:
+    """Check a plan (terraform show -json), reported at the .tf lines."""
+    from tfcheck.extract.plan import plan_policies
+    from tfcheck.parse.plan import PlanError, read_plan
+
+    try:
+        plan = read_plan(plan_file)
+    except PlanError as exc:
+        _fail(str(exc))
+    given = locals()
+    given.update(var_files=[], cli_vars=[], plan=plan_policies(plan))
+    run_and_report(given, [str(repo_root)])
+
+
+def run_and_report(given: dict, arguments: list[str]) -> None:
+    """Run the pipeline with the options of `check` or `plan`, report, exit."""
+    if given["debug"]:
         logging.basicConfig(
             level=logging.DEBUG, stream=sys.stderr, format="%(name)s: %(message)s"
         )
@@ -150,55 +226,66 @@ def check(
     from tfcheck.pipeline import Options, run
     from tfcheck.report import ReportOptions, formats, resolve, use_color
 
-    arguments = list(paths or ["."])
     cli = {
-        "format": output_format,
-        "fail_on": "none" if exit_zero else fail_on,
-        "select": select,
-        "ignore": ignore,
-        "exclude": exclude,
-        "catalog": catalog_dirs,
-        "baseline": baseline,
-        "color": color,
-        "max_annotations": max_annotations,
-        "github_summary": github_summary,
-        "report": report,
-        "inline_suppressions": False if no_inline_suppressions else None,
+        "format": given["output_format"],
+        "fail_on": "none" if given["exit_zero"] else given["fail_on"],
+        "select": given["select"],
+        "ignore": given["ignore"],
+        "exclude": given["exclude"],
+        "catalog": given["catalog_dirs"],
+        "baseline": given["baseline"],
+        "color": given["color"],
+        "max_annotations": given["max_annotations"],
+        "github_summary": given["github_summary"],
+        "report": given["report"],
+        "inline_suppressions": False if given["no_inline_suppressions"] else None,
     }
     try:
-        settings = load_settings(cli, Path(arguments[0]), config, isolated)
+        settings = load_settings(
+            cli, Path(arguments[0]), given["config"], given["isolated"]
+        )
         catalog = load_catalog([Path(c) for c in settings.catalog])
         files = discover(arguments, tuple(settings.exclude))
     except (ConfigError, CatalogError, DiscoveryError) as exc:
         _fail(str(exc))
-    for var_file in var_files:
+    for var_file in given["var_files"]:
         if not var_file.is_file():
             _fail(f"{var_file}: --var-file does not exist")
-    for assignment in cli_vars:
+    for assignment in given["cli_vars"]:
         if "=" not in assignment:
             _fail(f"--var {assignment!r} needs the form NAME=VALUE")
     unknown = control.known_rule_patterns(settings.select + settings.ignore)
     if unknown:
         _fail(f"{', '.join(unknown)}: no rule has that id or name (see tfcheck rules)")
-    variables = _in_given_order(_ARGV, list(var_files), list(cli_vars))
+    variables = _in_given_order(
+        _ARGV, list(given["var_files"]), list(given["cli_vars"])
+    )
 
     # Evaluation reads files only inside what was named on the command line.
     roots = [Path(a) if Path(a).is_dir() else Path(a).parent for a in arguments]
-    result = run(files, catalog, Options(roots=roots, variables=variables))
+    options = Options(
+        roots=roots,
+        variables=variables,
+        plan=given.get("plan"),
+        plan_name=given.get("plan_file", ""),
+    )
+    result = run(files, catalog, options)
+    if given.get("access_analyzer"):
+        _access_analyzer(result)
     try:
         control.apply(result, settings)
     except control.BaselineError as exc:
         _fail(str(exc))
-    if write_baseline is not None:
-        control.write_baseline(result, write_baseline)
+    if given["write_baseline"] is not None:
+        control.write_baseline(result, given["write_baseline"])
 
     threshold = None if settings.fail_on == "none" else Severity.parse(settings.fail_on)
     writers = formats()
     name = resolve(settings.format)
-    options = ReportOptions(
+    report_options = ReportOptions(
         threshold, use_color(settings.color, sys.stdout), settings.max_annotations
     )
-    writers[name](result, sys.stdout, options)
+    writers[name](result, sys.stdout, report_options)
     plain = ReportOptions(threshold, False, settings.max_annotations)
     for item in settings.report:
         kind, _, target = item.partition("=")
@@ -206,6 +293,18 @@ def check(
             writers[resolve(kind)](result, handle, plain)
     _step_summary(result, settings, plain)
     raise typer.Exit(result.exit_code(threshold))
+
+
+def _access_analyzer(result) -> None:
+    from tfcheck.check import access_analyzer
+
+    try:
+        found = access_analyzer.validate(
+            result.policy_documents, access_analyzer.make_client
+        )
+    except access_analyzer.AccessAnalyzerError as exc:
+        _fail(str(exc))
+    result.findings.extend(found)
 
 
 def _step_summary(result, settings, options) -> None:

@@ -16,7 +16,8 @@ from tfcheck.evaluate.modules import Module, ModuleInstance, Workspace
 from tfcheck.evaluate.values import Text
 from tfcheck.extract import documents as policy_documents
 from tfcheck.extract.model import PolicyDocument
-from tfcheck.extract.policies import extract
+from tfcheck.extract.plan import overlay
+from tfcheck.extract.policies import Extraction, extract
 from tfcheck.findings import Finding, Location, Severity
 from tfcheck.parse import load_file
 from tfcheck.parse.config import ConfigFile
@@ -36,6 +37,9 @@ class Options:
     roots: list[Path] = field(default_factory=list)
     # ("file", path) and ("var", "NAME=VALUE"), in command-line order.
     variables: list[tuple[str, str]] = field(default_factory=list)
+    # A plan's policies to lay over the HCL ones (`tfcheck plan`), and its name.
+    plan: object = None
+    plan_name: str = ""
 
 
 @dataclass
@@ -81,10 +85,14 @@ def run(
         variables=options.variables,
     )
 
-    for module in _load_modules(files, workspace, result):
+    modules = _load_modules(files, workspace, result)
+    if options.plan is not None and not modules:
+        # A plan with no .tf files beside it: check it with addresses only.
+        _check_extraction(Extraction(), catalog, result, options)
+    for module in modules:
         started = time.perf_counter()
         try:
-            _check_module(module, workspace, catalog, result)
+            _check_module(module, workspace, catalog, result, options)
         except Exception as exc:  # noqa: BLE001 - one module must not stop the run
             LOG.debug("internal error in %s", module.display, exc_info=True)
             where = module.files[0].source.path if module.files else module.display
@@ -142,10 +150,22 @@ def _local_calls(module: Module) -> set[Path]:
 
 
 def _check_module(
-    module: Module, workspace: Workspace, catalog: Catalog, result: Result
+    module: Module,
+    workspace: Workspace,
+    catalog: Catalog,
+    result: Result,
+    options: Options,
 ) -> None:
-    instance = ModuleInstance(workspace, module)
-    extraction = extract(instance)
+    _check_extraction(
+        extract(ModuleInstance(workspace, module)), catalog, result, options
+    )
+
+
+def _check_extraction(
+    extraction: Extraction, catalog: Catalog, result: Result, options: Options
+) -> None:
+    if options.plan is not None:
+        overlay(extraction, options.plan, options.plan_name, extraction.blocks)
     result.findings.extend(gap_findings(extraction.gaps))
     result.findings.extend(
         check_documents(extraction.documents, catalog, extraction.principals)

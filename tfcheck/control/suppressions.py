@@ -143,7 +143,7 @@ def _parse_rest(rest: str) -> tuple[frozenset[str], dt.date | None, str] | str:
                 return f"{token!r} is not a real date"
             continue
         lowered = token.lower()
-        if lowered == "all" or _known_rule(lowered):
+        if lowered == "all" or lowered.startswith("aa-") or _known_rule(lowered):
             rules.add(lowered)
         else:
             return f"{token!r} is not a rule id or name (see tfcheck rules)"

@@ -151,12 +151,21 @@ def overlay(
     by_address: dict[str, list[PolicyDocument]] = {}
     for document in extraction.documents:
         by_address.setdefault(document.address, []).append(document)
+    # Resources whose policy is a policy document are checked at that document.
+    consumers = {
+        c.address
+        for d in extraction.documents
+        for c in d.consumers
+        if c.context != "merged"
+    }
 
     for address, planned in policies.by_address.items():
         hcl = [d for d in by_address.get(address, []) if _overlaid(d, address)]
         for index, policy in enumerate(planned):
             where = locations.get(address) or Location(plan_name, 1, 1)
             if policy.text is None:
+                if any(g.address == address for g in extraction.gaps):
+                    continue  # HCL already says what is unknown, and where
                 extraction.gaps.append(
                     Gap(
                         "unresolved",
@@ -169,9 +178,9 @@ def overlay(
                 decided.add(address)
                 continue
             target = hcl[index] if index < len(hcl) else None
-            if target is None and not address.split(".")[-2].startswith("data"):
-                if any(d.address == address for d in extraction.documents):
-                    continue  # HCL refers to a policy document: checked there
+            if target is None and address in consumers:
+                decided.add(address)
+                continue
             statements = _plan_statements(policy, where, extraction.gaps)
             if statements is None:
                 decided.add(address)

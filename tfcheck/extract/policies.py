@@ -104,6 +104,8 @@ class Extraction:
     memberships: list[tuple[str, str]] = field(default_factory=list)
     # (resource type, name attribute) -> address, to link principals by name.
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Where each resource and data source instance is written, by address.
+    blocks: dict[str, Location] = field(default_factory=dict)
 
 
 @dataclass
@@ -168,6 +170,7 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
             built = policy_documents.documents(instance, block.labels[1])
             for _, document in built[1] if built else []:
                 add(document)
+                result.blocks[document.address] = block.location
 
     by_policy: dict[str, list[PolicyDocument]] = {}
     task_roles: dict[str, tuple[list[str], list[str]]] = {}
@@ -179,6 +182,7 @@ def _extract(instance: ModuleInstance, result: Extraction, seen: set[int]) -> No
         base = f"{instance.address}{kind}.{name}"
         for key, names in instance_names(instance, block, base if policy else ""):
             address = f"{instance.address}{kind}.{name}{key}"
+            result.blocks[address] = block.location
             if kind in HOLDER_TYPES:
                 result.holders.setdefault(address, Holder(address, block.location))
                 name_attr = block.body.attributes.get("name")

@@ -72,6 +72,18 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 def document(result) -> dict[str, Any]:
     rules = _rules()
+    # Findings of other tools (Access Analyzer) bring rule ids of their own.
+    extra = sorted({f.rule for f in result.findings} - {r["id"] for r in rules})
+    for rule_id in extra:
+        rules.append(
+            {
+                "id": rule_id,
+                "name": "access-analyzer",
+                "shortDescription": {"text": f"AWS IAM Access Analyzer: {rule_id[3:]}"},
+                "defaultConfiguration": {"level": "warning"},
+                "properties": {"tags": ["iam", "access-analyzer"]},
+            }
+        )
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = [_result(f, index) for f in result.findings]
     for suppressed in result.suppressed:
