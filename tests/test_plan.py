@@ -160,3 +160,18 @@ def test_plan_from_standard_input(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
     code, out, _ = run_cli(capsys, "plan", "--format", "concise", "-")
     assert code == 1 and "TFC102" in out
+
+
+def test_inline_suppressions_apply_in_plan_mode(tmp_path, capsys, monkeypatch):
+    tree = FIXTURES / "report-tree"
+    monkeypatch.chdir(tree)
+    _, hcl, _ = run_cli(capsys, "--format", "json", ".")
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(
+            {"format_version": "1.2", "planned_values": {}, "resource_changes": []}
+        )
+    )
+    _, planned, _ = run_cli(capsys, "plan", "--format", "json", str(plan))
+    assert json.loads(planned)["summary"]["suppressed"] == 3
+    assert json.loads(planned)["suppressed"] == json.loads(hcl)["suppressed"]
