@@ -64,7 +64,7 @@ FORMAT = typer.Option(
     None,
     "--format",
     "-f",
-    help="auto, text, concise, json, sarif, github, markdown or junit "
+    help="auto, text, concise, json, sarif, github, markdown, junit or atlantis "
     "(default auto: github in GitHub Actions, else text).",
 )
 REPORT = typer.Option(
@@ -77,7 +77,10 @@ FAIL_ON = typer.Option(
     "status 1 (default error).",
 )
 EXIT_ZERO = typer.Option(
-    False, "--exit-zero", help="Exit 0 despite findings (never hides status 2)."
+    False,
+    "--exit-zero",
+    help="Exit 0 despite blocking findings, still reported as such "
+    "(never hides status 2).",
 )
 SELECT = typer.Option(
     [], "--select", help="Only these rule ids, prefixes or names; repeatable."
@@ -228,7 +231,7 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
 
     cli = {
         "format": given["output_format"],
-        "fail_on": "none" if given["exit_zero"] else given["fail_on"],
+        "fail_on": given["fail_on"],
         "select": given["select"],
         "ignore": given["ignore"],
         "exclude": given["exclude"],
@@ -240,6 +243,13 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         "report": given["report"],
         "inline_suppressions": False if given["no_inline_suppressions"] else None,
     }
+    # Pre-commit passes the changed files; Terraform reads whole directories, so
+    # evaluate their directories and report only on the files that were named.
+    only: set[str] | None = None
+    if arguments and all(Path(a).is_file() for a in arguments):
+        only = {Path(a).resolve().as_posix() for a in arguments}
+        arguments = sorted({str(Path(a).parent) for a in arguments})
+
     try:
         settings = load_settings(
             cli, Path(arguments[0]), given["config"], given["isolated"]
@@ -270,6 +280,12 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         plan_name=given.get("plan_file", ""),
     )
     result = run(files, catalog, options)
+    if only is not None:
+        result.findings = [
+            f
+            for f in result.findings
+            if Path(f.location.file).resolve().as_posix() in only
+        ]
     if given.get("access_analyzer"):
         _access_analyzer(result)
     try:
@@ -292,7 +308,12 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         with open(target, "w", encoding="utf-8") as handle:
             writers[resolve(kind)](result, handle, plain)
     _step_summary(result, settings, plain)
-    raise typer.Exit(result.exit_code(threshold))
+    # --exit-zero keeps the report as it is (Atlantis reads its FAIL lines) and
+    # changes only the status; a run that could not check everything stays 2.
+    code = result.exit_code(threshold)
+    if given["exit_zero"] and code == 1:
+        code = 0
+    raise typer.Exit(code)
 
 
 def _access_analyzer(result) -> None:

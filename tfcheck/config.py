@@ -30,6 +30,7 @@ FORMATS = (
     "github",
     "markdown",
     "junit",
+    "atlantis",
 )
 SEVERITIES = ("error", "warning", "note")
 FAIL_ON = ("error", "warning", "note", "none")

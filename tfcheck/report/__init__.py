@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, TextIO
 
 from tfcheck.findings import Severity
@@ -25,8 +26,29 @@ class ReportOptions:
 Writer = Callable[..., None]
 
 
+def source_root() -> Path:
+    """The directory finding paths are given against in CI reports.
+
+    GitHub resolves annotation and SARIF paths against the repository
+    checkout, not against the step's working directory, so inside Actions
+    that is `$GITHUB_WORKSPACE`; elsewhere it is the working directory.
+    """
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return Path(workspace).resolve() if workspace else Path.cwd().resolve()
+
+
+def source_path(file: str) -> str:
+    """`file` relative to `source_root()`, or as given when outside it."""
+    root = source_root()
+    try:
+        return Path(file).resolve().relative_to(root).as_posix()
+    except (ValueError, OSError):
+        return file
+
+
 def formats() -> dict[str, Writer]:
     from tfcheck.report import (
+        atlantis,
         concise,
         github,
         json_report,
@@ -45,6 +67,7 @@ def formats() -> dict[str, Writer]:
         "github": github.write,
         "markdown": markdown.write,
         "junit": junit.write,
+        "atlantis": atlantis.write,
     }
 
 

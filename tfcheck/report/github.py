@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from tfcheck.findings import Severity
+from tfcheck.report import source_path
 from tfcheck.report.text import summary
 
 _COMMANDS = {
@@ -40,7 +41,7 @@ def write(result, out: TextIO, options) -> None:
         shown[finding.severity] = count + 1
         loc = finding.location
         properties = [
-            f"file={escape_property(loc.file)}",
+            f"file={escape_property(source_path(loc.file))}",
             f"line={loc.line}",
             f"col={loc.column}",
         ]

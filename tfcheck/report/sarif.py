@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from tfcheck import __version__
 from tfcheck.check.rules import RULES
 from tfcheck.findings import Finding
+from tfcheck.report import source_path, source_root
 
 INFORMATION_URI = "https://github.com/tfcheck/tfcheck"
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -60,7 +61,10 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": loc.file, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {
+                        "uri": source_path(loc.file),
+                        "uriBaseId": "%SRCROOT%",
+                    },
                     "region": region,
                 }
             }
@@ -109,7 +113,9 @@ def document(result) -> dict[str, Any]:
                     }
                 },
                 "automationDetails": {"id": "tfcheck/hcl/"},
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file:///"}},
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {"uri": source_root().as_uri() + "/"}
+                },
                 "results": results,
             }
         ],
