@@ -475,3 +475,9 @@ def test_pre_commit_try_repo_runs_both_hooks(tmp_path, hook):
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert "Failed" in ran.stdout
     assert "main.tf:" in ran.stdout and "TFC101" in ran.stdout
+
+
+def test_atlantis_docs_show_the_tested_repos_yaml():
+    docs = (ROOT / "docs" / "atlantis.md").read_text()
+    tested = (ROOT / "examples" / "atlantis" / "repos.yaml").read_text()
+    assert f"```yaml\n{tested}```" in docs
