@@ -17,6 +17,7 @@ from lark.exceptions import (
 )
 
 from tfcheck.findings import Location
+from tfcheck.parse.prefilter import relevant_text
 from tfcheck.parse.source import SourceFile
 
 LOG = logging.getLogger(__name__)
@@ -83,10 +84,17 @@ def parse_source(source: SourceFile) -> ParsedFile | FileProblem:
             Location(source.path, 1, 1), "file is empty; nothing to check", fatal=False
         )
 
+    # Blocks that cannot matter are blanked, keeping every line and column.
+    filtered = relevant_text(source.text)
     try:
-        return ParsedFile(source, hcl2.parses(source.text))
+        return ParsedFile(source, hcl2.parses(filtered))
     except Exception as first:  # noqa: BLE001 - python-hcl2 raises many kinds
         error = first
+    if filtered is not source.text:
+        try:
+            return ParsedFile(source, hcl2.parses(source.text))
+        except Exception as second:  # noqa: BLE001
+            error = second
 
     repaired = _MARKER_WITH_BLANKS.sub(r"\1\2", source.text)
     if repaired != source.text:
