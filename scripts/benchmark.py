@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -189,7 +188,7 @@ resource "aws_iam_instance_profile" "{name}" {{
 def _file(kind: str, rng: random.Random, module: int, number: int) -> str:
     """About a hundred lines of one kind of Terraform."""
     parts = []
-    for block in range(3):
+    for block in range(4):
         name = f"{kind}_{module}_{number}_{block}"
         if kind == "instances":
             parts.append(
@@ -321,7 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     version_run = min(
         measure([args.tfcheck, "--version"], work).seconds for _ in range(args.runs)
     )
-    targets.append((f"tfcheck --version under 0.2 s ({version_run:.2f} s)", version_run < 0.2))
+    targets.append(
+        (f"tfcheck --version under 0.2 s ({version_run:.2f} s)", version_run < 0.2)
+    )
 
     for size in args.sizes:
         tree = generate(work / size, SIZES[size])
@@ -364,21 +365,30 @@ def main(argv: list[str] | None = None) -> int:
             their_seconds, their_peak = _median(theirs)
             print(_row(f"{label} | checkov", their_seconds, their_peak))
             ratio = their_seconds / seconds
-            print(f"| {label} | checkov / tfcheck | {ratio:.1f}x | "
-                  f"{their_peak / peak:.1f}x |")
+            print(
+                f"| {label} | checkov / tfcheck | {ratio:.1f}x | "
+                f"{their_peak / peak:.1f}x |"
+            )
         if size == "large":
             if theirs:
-                targets.append((f"large: 10x faster than checkov ({ratio:.1f}x)", ratio >= 10))
+                targets.append(
+                    (f"large: 10x faster than checkov ({ratio:.1f}x)", ratio >= 10)
+                )
             targets.append((f"large: under 400 MB ({peak:.0f} MB)", peak < 400))
             speedup = cold.seconds / warm_seconds
             targets.append(
-                (f"large: warm cache 5x faster than cold ({speedup:.1f}x)", speedup >= 5)
+                (
+                    f"large: warm cache 5x faster than cold ({speedup:.1f}x)",
+                    speedup >= 5,
+                )
             )
         else:
             targets.append((f"small: under 0.5 s ({seconds:.2f} s)", seconds < 0.5))
         bad = {s.status for s in ours} - {0, 1}
         if bad:
-            print(f"tfcheck exited {bad} on {size}: the run is not valid", file=sys.stderr)
+            print(
+                f"tfcheck exited {bad} on {size}: the run is not valid", file=sys.stderr
+            )
             return 2
 
     print()

@@ -63,3 +63,63 @@ def test_blocks_without_policies_are_blanked_in_place():
 )
 def test_text_the_scan_cannot_follow_is_parsed_whole(text):
     assert prefilter.relevant_text(text) is text
+
+
+def _cli_json(tree: Path, *args: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tfcheck", "check", "--format", "json", *args, "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def monorepo(tmp_path_factory) -> Path:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "benchmark", Path(__file__).parent.parent / "scripts" / "benchmark.py"
+    )
+    benchmark = importlib.util.module_from_spec(spec)
+    sys.modules["benchmark"] = benchmark  # dataclasses look their module up
+    spec.loader.exec_module(benchmark)
+    return benchmark.generate(tmp_path_factory.mktemp("mono") / "tree", 60)
+
+
+def test_output_is_identical_for_any_jobs_and_cache_state(monorepo, tmp_path):
+    one = _cli_json(monorepo, "--jobs", "1")
+    assert '"TFC102"' in one  # the tree has mistakes to find
+
+    assert _cli_json(monorepo, "--jobs", "2") == one
+    cache = tmp_path / "cache"
+    assert _cli_json(monorepo, "--jobs", "2", "--cache-dir", str(cache)) == one
+    assert any(cache.rglob("*"))
+    assert _cli_json(monorepo, "--jobs", "1", "--cache-dir", str(cache)) == one
+
+    # A damaged entry is a miss, not a crash.
+    for entry in (p for p in cache.rglob("*") if p.is_file()):
+        entry.write_bytes(b"not a pickle")
+    assert _cli_json(monorepo, "--cache-dir", str(cache)) == one
+
+
+def test_a_changed_file_is_not_served_from_the_cache(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    policy = tree / "main.tf"
+    policy.write_text(
+        'data "aws_iam_policy_document" "p" {\n  statement {\n'
+        '    actions   = ["ssmmessages:OpenDataChanel"]\n'
+        '    resources = ["*"]\n  }\n}\n'
+    )
+    cache = str(tmp_path / "cache")
+    assert "OpenDataChanel" in _cli_json(tree, "--cache-dir", cache)
+
+    policy.write_text(policy.read_text().replace("Chanel", "Channel"))
+    assert "OpenDataChanel" not in _cli_json(tree, "--cache-dir", cache)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -133,6 +134,20 @@ VARS = typer.Option(
     help="NAME=VALUE for a root-module variable, as terraform -var; repeatable.",
 )
 DEBUG = typer.Option(False, "--debug", help="Log details to stderr.")
+JOBS = typer.Option(
+    0,
+    "--jobs",
+    "-j",
+    min=0,
+    help="Processes that parse files (default 0: one per core); the output "
+    "is the same for any number.",
+)
+CACHE_DIR = typer.Option(
+    None,
+    "--cache-dir",
+    help="Keep parsed files here, keyed by content, tfcheck and catalog version "
+    "(a directory only you can write).",
+)
 
 
 @app.command()
@@ -158,6 +173,8 @@ def check(
     github_summary: Optional[bool] = GITHUB_SUMMARY,
     var_files: List[Path] = VAR_FILES,
     cli_vars: List[str] = VARS,
+    jobs: int = JOBS,
+    cache_dir: Optional[Path] = CACHE_DIR,
     debug: bool = DEBUG,
 ) -> None:
     """Check Terraform files (the default command)."""
@@ -198,6 +215,8 @@ def plan_command(
     color: Optional[str] = COLOR,
     max_annotations: Optional[int] = MAX_ANNOTATIONS,
     github_summary: Optional[bool] = GITHUB_SUMMARY,
+    jobs: int = JOBS,
+    cache_dir: Optional[Path] = CACHE_DIR,
     debug: bool = DEBUG,
 ) -> None:
     """Check a plan (terraform show -json), reported at the .tf lines."""
@@ -278,6 +297,8 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         variables=variables,
         plan=given.get("plan"),
         plan_name=given.get("plan_file", ""),
+        jobs=given["jobs"] or os.cpu_count() or 1,
+        cache_dir=given["cache_dir"],
     )
     result = run(files, catalog, options)
     if only is not None:

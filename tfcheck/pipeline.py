@@ -19,7 +19,7 @@ from tfcheck.extract.model import PolicyDocument
 from tfcheck.extract.plan import overlay
 from tfcheck.extract.policies import Extraction, extract
 from tfcheck.findings import Finding, Location, Severity
-from tfcheck.parse import load_file
+from tfcheck.parse import load_files
 from tfcheck.parse.config import ConfigFile
 from tfcheck.parse.hcl import FileProblem
 
@@ -40,6 +40,9 @@ class Options:
     # A plan's policies to lay over the HCL ones (`tfcheck plan`), and its name.
     plan: object = None
     plan_name: str = ""
+    # Processes that parse, and where parsed files are cached (None: nowhere).
+    jobs: int = 1
+    cache_dir: Path | None = None
 
 
 @dataclass
@@ -85,7 +88,7 @@ def run(
         variables=options.variables,
     )
 
-    modules = _load_modules(files, workspace, result)
+    modules = _load_modules(files, workspace, result, options)
     if options.plan is not None and not modules:
         # A plan with no .tf files beside it: check it with addresses only.
         _check_extraction(Extraction(), catalog, result, options)
@@ -111,12 +114,14 @@ def run(
 
 
 def _load_modules(
-    files: list[SourcePath], workspace: Workspace, result: Result
+    files: list[SourcePath], workspace: Workspace, result: Result, options: Options
 ) -> list[Module]:
     """Parse every file; group them by directory; keep the root modules."""
     by_directory: dict[Path, list[ConfigFile]] = {}
-    for source_path in files:
-        loaded = load_file(source_path.path, source_path.display)
+    loaded_files = load_files(
+        [(f.path, f.display) for f in files], options.jobs, options.cache_dir
+    )
+    for source_path, loaded in zip(files, loaded_files, strict=True):
         if isinstance(loaded, FileProblem):
             rule = parse_error.RULE if loaded.fatal else empty_file.RULE
             result.findings.append(rule.finding(loaded.message, loaded.location))
