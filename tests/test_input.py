@@ -107,10 +107,12 @@ def test_unreadable_file_is_a_finding(tmp_path, catalog):
         from tfcheck.pipeline import run
 
         result = run([SourcePath(target, "dir.tf")], catalog)
-    else:
-        target = tmp_path / "secret.tf"
-        target.write_text(GOOD)
-        target.chmod(0)
-        result = check_tree(tmp_path, catalog)
+        assert [f.name for f in result.findings] == ["file-not-read"]
+        assert "not a regular file (a directory)" in result.findings[0].message
+        return
+    target = tmp_path / "secret.tf"
+    target.write_text(GOOD)
+    target.chmod(0)
+    result = check_tree(tmp_path, catalog)
     assert [f.name for f in result.findings] == ["parse-error"]
     assert "cannot read file" in result.findings[0].message

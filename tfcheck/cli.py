@@ -142,6 +142,11 @@ JOBS = typer.Option(
     help="Processes that parse files (default 0: one per core); the output "
     "is the same for any number.",
 )
+MAX_FILE_SIZE = typer.Option(
+    None,
+    "--max-file-size",
+    help="Larger files (MiB) are reported and not read (default 8).",
+)
 CACHE_DIR = typer.Option(
     None,
     "--cache-dir",
@@ -175,6 +180,7 @@ def check(
     cli_vars: List[str] = VARS,
     jobs: int = JOBS,
     cache_dir: Optional[Path] = CACHE_DIR,
+    max_file_size: Optional[float] = MAX_FILE_SIZE,
     debug: bool = DEBUG,
 ) -> None:
     """Check Terraform files (the default command)."""
@@ -217,6 +223,7 @@ def plan_command(
     github_summary: Optional[bool] = GITHUB_SUMMARY,
     jobs: int = JOBS,
     cache_dir: Optional[Path] = CACHE_DIR,
+    max_file_size: Optional[float] = MAX_FILE_SIZE,
     debug: bool = DEBUG,
 ) -> None:
     """Check a plan (terraform show -json), reported at the .tf lines."""
@@ -260,6 +267,7 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         "max_annotations": given["max_annotations"],
         "github_summary": given["github_summary"],
         "report": given["report"],
+        "max_file_size": given["max_file_size"],
         "inline_suppressions": False if given["no_inline_suppressions"] else None,
     }
     # Pre-commit passes the changed files; Terraform reads whole directories, so
@@ -299,6 +307,7 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         plan_name=given.get("plan_file", ""),
         jobs=given["jobs"] or os.cpu_count() or 1,
         cache_dir=given["cache_dir"],
+        max_file_bytes=int(settings.max_file_size * (1 << 20)),
     )
     result = run(files, catalog, options)
     if only is not None:

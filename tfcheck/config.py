@@ -63,6 +63,7 @@ class Settings:
     inline_suppressions: bool = True
     color: str = "auto"
     max_annotations: int = 10
+    max_file_size: float = 8.0  # MiB; larger files are reported, not read
     github_summary: bool | None = None  # None: when $GITHUB_STEP_SUMMARY is set
     report: list[str] = field(default_factory=list)  # "FORMAT=PATH"
     source: str = "defaults"  # the config file read, for messages
@@ -208,6 +209,13 @@ def _set(settings: Settings, name: str, value: Any, where: str) -> None:
             raise bad("expected a whole number") from None
         if value < 0:
             raise bad("expected a whole number of 0 or more")
+    elif name == "max_file_size":
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise bad("expected a size in MiB, such as 8 or 0.5") from None
+        if not value > 0:
+            raise bad("expected a size in MiB above 0")
     elif name == "baseline":
         if not isinstance(value, str):
             raise bad("expected a path")

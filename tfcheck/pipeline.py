@@ -9,7 +9,12 @@ from pathlib import Path
 
 from tfcheck.catalog import Catalog
 from tfcheck.check import check_documents, check_roles, deduplicate, gap_findings
-from tfcheck.check.rules import empty_file, internal_error, parse_error
+from tfcheck.check.rules import (
+    empty_file,
+    file_not_read,
+    internal_error,
+    parse_error,
+)
 from tfcheck.discover import SourcePath
 from tfcheck.evaluate.expressions import Evaluator
 from tfcheck.evaluate.modules import Module, ModuleInstance, Workspace
@@ -21,7 +26,7 @@ from tfcheck.extract.policies import Extraction, extract
 from tfcheck.findings import Finding, Location, Severity
 from tfcheck.parse import load_files
 from tfcheck.parse.config import ConfigFile
-from tfcheck.parse.hcl import FileProblem
+from tfcheck.parse.hcl import DEFAULT_MAX_BYTES, FileProblem
 
 LOG = logging.getLogger(__name__)
 
@@ -43,6 +48,7 @@ class Options:
     # Processes that parse, and where parsed files are cached (None: nowhere).
     jobs: int = 1
     cache_dir: Path | None = None
+    max_file_bytes: int = DEFAULT_MAX_BYTES
 
 
 @dataclass
@@ -119,11 +125,17 @@ def _load_modules(
     """Parse every file; group them by directory; keep the root modules."""
     by_directory: dict[Path, list[ConfigFile]] = {}
     loaded_files = load_files(
-        [(f.path, f.display) for f in files], options.jobs, options.cache_dir
+        [(f.path, f.display) for f in files],
+        options.jobs,
+        options.cache_dir,
+        options.max_file_bytes,
     )
     for source_path, loaded in zip(files, loaded_files, strict=True):
         if isinstance(loaded, FileProblem):
-            rule = parse_error.RULE if loaded.fatal else empty_file.RULE
+            if loaded.skipped:
+                rule = file_not_read.RULE
+            else:
+                rule = parse_error.RULE if loaded.fatal else empty_file.RULE
             result.findings.append(rule.finding(loaded.message, loaded.location))
             continue
         directory = source_path.path.resolve().parent

@@ -77,14 +77,29 @@ def discover(
                 _add(found, path, cwd)
             continue
 
-        for root, directories, files in os.walk(path):
+        # Symbolic links to directories inside the tree are followed, each real
+        # directory once, so a link that loops back cannot hang the walk; links
+        # that leave the tree are not followed (the sandbox of evaluation).
+        top = os.path.realpath(path)
+        seen = {top}
+        for root, directories, files in os.walk(path, followlinks=True):
             root_path = Path(root)
-            directories[:] = sorted(
-                d
-                for d in directories
-                if d not in SKIPPED_DIRECTORIES
-                and not _excluded(display_path(root_path / d, cwd), excludes)
-            )
+            kept = []
+            for d in sorted(directories):
+                if d in SKIPPED_DIRECTORIES:
+                    continue
+                if _excluded(display_path(root_path / d, cwd), excludes):
+                    continue
+                real = os.path.realpath(root_path / d)
+                if os.path.commonpath([top, real]) != top:
+                    LOG.debug("%s: leaves the tree, not followed", root_path / d)
+                    continue
+                if real in seen:
+                    LOG.debug("%s: already walked as %s", root_path / d, real)
+                    continue
+                seen.add(real)
+                kept.append(d)
+            directories[:] = kept
             for name in sorted(files):
                 if not name.endswith(SUFFIXES):
                     continue

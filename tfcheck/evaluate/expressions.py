@@ -90,6 +90,12 @@ LOG = logging.getLogger(__name__)
 # Deeper than this, an expression is unknown rather than a RecursionError.
 MAX_DEPTH = 200
 
+# Budgets that keep a hostile or runaway expression from exhausting the run:
+# a bigger value, or more `for` iterations in one module, is unknown.
+MAX_TEXT = 1 << 20
+MAX_ITEMS = 100_000
+MAX_FOR_STEPS = 50_000
+
 
 class ModuleContext(Protocol):
     """What a module offers to the expressions written in it."""
@@ -184,11 +190,27 @@ class Evaluator:
         try:
             if self.depth > MAX_DEPTH:
                 return self.unknown(node)
-            return self._evaluate(node)
+            value = self._evaluate(node)
+            if _too_big(value):
+                return Unknown(
+                    self.source_text(node),
+                    self.location(node),
+                    f"is larger than tfcheck evaluates ({MAX_TEXT} characters or "
+                    f"{MAX_ITEMS} elements)",
+                )
+            return value
         except RecursionError:
             return self.unknown(node)
         finally:
             self.depth -= 1
+
+    def _step(self) -> bool:
+        """Count one `for` iteration against the module's budget."""
+        module = self.scope.module
+        if not isinstance(getattr(module, "for_steps", None), int):
+            return True
+        module.for_steps += 1  # type: ignore[union-attr]
+        return module.for_steps <= MAX_FOR_STEPS  # type: ignore[union-attr]
 
     def value(self, node: Any) -> Value:
         """Like evaluate, but an expression Terraform would reject is unknown."""
@@ -447,6 +469,13 @@ class Evaluator:
         entries: dict[str, list[Value]] = {}
         entry_locations: dict[str, Location] = {}
         for key, item in functions.iterate(collection):
+            if not self._step():
+                return Unknown(
+                    self.source_text(node),
+                    location,
+                    f"needs more than {MAX_FOR_STEPS} for iterations in this "
+                    "module, more than tfcheck evaluates",
+                )
             names = {first: key, second_name: item} if second_name else {first: item}
             inner = self.with_scope(self.scope.bind(**names))
             if node.condition is not None:
@@ -745,3 +774,13 @@ def parse_expression(
 
 
 Builder = Callable[..., Value]
+
+
+def _too_big(value: Value) -> bool:
+    if isinstance(value, Text):
+        return sum(len(p) for p in value.parts if isinstance(p, str)) > MAX_TEXT
+    if isinstance(value, Seq):
+        return len(value.items) > MAX_ITEMS
+    if isinstance(value, Mapping):
+        return len(value.entries) > MAX_ITEMS
+    return False

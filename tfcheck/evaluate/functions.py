@@ -420,6 +420,9 @@ def _contains(args: list[Value], location: Location) -> Value:
     return Atom(any(native(item) == target for item in _seq(value)), location)
 
 
+# A wider field in format() is refused rather than built in memory.
+_MAX_WIDTH = 10_000
+
 _VERB = re.compile(r"%(?:\[(\d+)\])?([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])")
 
 
@@ -435,6 +438,13 @@ def _format(pattern: str, args: list[Value], location: Location) -> Text:
         if verb == "%":
             parts.append("%")
             continue
+        widths = [int(w) for w in re.findall(r"\d+", match.group(2))]
+        if any(w > _MAX_WIDTH for w in widths):
+            raise EvalError(
+                f"{match.group()} asks for {max(widths)} characters; tfcheck "
+                f"formats at most {_MAX_WIDTH}",
+                location,
+            )
         if match.group(1):
             position = int(match.group(1)) - 1
         value = args[position]

@@ -173,6 +173,8 @@ class ModuleInstance:
         root: ModuleInstance | None = None,
         depth: int = 0,
     ) -> None:
+        # `for` iterations so far, against the evaluation budget.
+        self.for_steps = 0
         self.workspace = workspace
         self.module = module
         self.address = address  # "" for a root, "module.x." for a call

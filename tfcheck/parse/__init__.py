@@ -5,15 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from tfcheck.parse.config import ConfigFile, from_hcl, from_json
-from tfcheck.parse.hcl import FileProblem, parse_source, read_source
+from tfcheck.parse.hcl import (
+    DEFAULT_MAX_BYTES,
+    FileProblem,
+    parse_source,
+    read_source,
+)
 from tfcheck.parse.jsontext import JsonSyntaxError, parse_json
 
 JSON_SUFFIX = ".tf.json"
 
 
-def load_file(path: Path, display: str) -> ConfigFile | FileProblem:
+def load_file(
+    path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ConfigFile | FileProblem:
     """One configuration file in either syntax, or why it cannot be read."""
-    source = read_source(path, display)
+    source = read_source(path, display, max_bytes)
     if isinstance(source, FileProblem):
         return source
 
@@ -45,7 +52,10 @@ _PARALLEL_FROM = 16
 
 
 def load_files(
-    files: list[tuple[Path, str]], jobs: int = 1, cache_dir: Path | None = None
+    files: list[tuple[Path, str]],
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[Loaded]:
     """`load_file` for each (path, display), in order; in `jobs` processes.
 
@@ -59,15 +69,18 @@ def load_files(
     if cache_dir is not None:
         for index, (path, display) in enumerate(files):
             try:
+                if not path.is_file() or path.stat().st_size > max_bytes:
+                    continue  # load_file reports it, without reading it
                 content = path.read_bytes()
             except OSError:
-                continue  # load_file reports it
+                continue
             keys[index] = store.key(display, content)
             results[index] = store.get(cache_dir, keys[index])
 
     missing = [i for i, loaded in enumerate(results) if loaded is None]
     if jobs > 1 and len(missing) >= _PARALLEL_FROM:
-        parsed = _parse_in_workers([files[i] for i in missing], jobs)
+        items = [(*files[i], max_bytes) for i in missing]
+        parsed = _parse_in_workers(items, jobs)
     else:
         parsed = None
     for position, index in enumerate(missing):
@@ -75,7 +88,7 @@ def load_files(
             data = parsed[position]
             results[index] = store.loads(data)
         else:
-            results[index] = load_file(*files[index])
+            results[index] = load_file(*files[index], max_bytes)
             data = store.dumps(results[index]) if keys[index] else b""
         if cache_dir is not None and keys[index] is not None:
             store.put(cache_dir, keys[index], data)
@@ -83,13 +96,15 @@ def load_files(
     return [loaded for loaded in results if loaded is not None]
 
 
-def _load_pickled(item: tuple[Path, str]) -> bytes:
+def _load_pickled(item: tuple[Path, str, int]) -> bytes:
     from tfcheck.parse import store
 
     return store.dumps(load_file(*item))
 
 
-def _parse_in_workers(items: list[tuple[Path, str]], jobs: int) -> list[bytes] | None:
+def _parse_in_workers(
+    items: list[tuple[Path, str, int]], jobs: int
+) -> list[bytes] | None:
     import concurrent.futures
     import logging
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,42 @@ class FileProblem:
     location: Location
     message: str
     fatal: bool = True
+    # Not read at all (too large, not a regular file), rather than unparsable.
+    skipped: bool = False
 
 
-def read_source(path: Path, display: str) -> SourceFile | FileProblem:
+# Larger files are reported, not read (see the file-not-read rule).
+DEFAULT_MAX_BYTES = 8 << 20
+
+
+def read_source(
+    path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> SourceFile | FileProblem:
     """Decode a file as Terraform does: UTF-8, with an optional byte-order mark."""
+    try:
+        # stat first: opening a FIFO would block, and a huge file would fill memory.
+        info = path.stat()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return FileProblem(Location(display, 1, 1), f"cannot read file: {reason}")
+    if not stat.S_ISREG(info.st_mode):
+        return FileProblem(
+            Location(display, 1, 1),
+            f"not a regular file ({_kind(info.st_mode)}), so it was not read; "
+            "exclude it with --exclude",
+            fatal=False,
+            skipped=True,
+        )
+    if info.st_size > max_bytes:
+        return FileProblem(
+            Location(display, 1, 1),
+            f"file is {info.st_size / (1 << 20):.1f} MiB, over the "
+            f"{round(max_bytes / (1 << 20), 2):g} MiB limit, so it was not checked; "
+            "raise --max-file-size if it belongs here",
+            fatal=False,
+            skipped=True,
+        )
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -75,6 +108,18 @@ def read_source(path: Path, display: str) -> SourceFile | FileProblem:
     if text.startswith("\ufeff"):
         text = text[1:]
     return SourceFile(display, text)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
 
 
 def parse_source(source: SourceFile) -> ParsedFile | FileProblem:

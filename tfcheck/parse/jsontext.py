@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Union
+from typing import Any, Union
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
@@ -79,7 +79,21 @@ def parse_json(text: str) -> JsonNode:
         raise JsonSyntaxError(f"unexpected {what}", offset) from None
     except RecursionError:
         raise JsonSyntaxError("JSON is nested too deeply", 0) from None
-    return _convert(tree)
+    try:
+        return _convert(tree)
+    except RecursionError:
+        raise JsonSyntaxError("JSON is nested too deeply", 0) from None
+
+
+def _scalar(token: Token) -> Any:
+    """A string or number token's value; the grammar is looser than JSON here."""
+    try:
+        return json.loads(str(token))
+    except json.JSONDecodeError as exc:
+        # Found by fuzzing: "\c" passes the grammar but is no JSON escape.
+        raise JsonSyntaxError(
+            f"{exc.msg.lower()} in {str(token)[:40]}", (token.start_pos or 0) + exc.pos
+        ) from None
 
 
 def _convert(node: Tree | Token) -> JsonNode:
@@ -92,14 +106,10 @@ def _convert(node: Tree | Token) -> JsonNode:
 
     if kind == "string":
         token = node.children[0]
-        return JsonNode(
-            json.loads(str(token)), "string", token.start_pos, token.end_pos
-        )
+        return JsonNode(_scalar(token), "string", token.start_pos, token.end_pos)
     if kind == "number":
         token = node.children[0]
-        return JsonNode(
-            json.loads(str(token)), "number", token.start_pos, token.end_pos
-        )
+        return JsonNode(_scalar(token), "number", token.start_pos, token.end_pos)
     if kind in ("true", "false"):
         return JsonNode(kind == "true", "bool", start, end)
     if kind == "null":

@@ -1,0 +1,122 @@
+"""Fuzz the whole pipeline for longer than the test suite does.
+
+    python scripts/fuzz.py                     # atheris if installed, 10 minutes
+    python scripts/fuzz.py --seconds 3600 --engine random
+
+Targets: mutated Terraform fixtures (tests/fuzzing.py), and JSON policy text
+inside a resource. A crash is an exception or an internal-error finding
+(TFC000); each is written to tests/fixtures/fuzz/crash-<hash>.tf, where
+tests/test_fuzz.py replays it. `--engine random` needs nothing but Python;
+`--engine atheris` (pip install atheris) adds coverage guidance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.fuzzing import SEEDS, mutate  # noqa: E402
+from tfcheck.catalog import load_catalog  # noqa: E402
+from tfcheck.discover import discover  # noqa: E402
+from tfcheck.pipeline import Options, run  # noqa: E402
+
+CRASHES = ROOT / "tests" / "fixtures" / "fuzz"
+CATALOG = load_catalog()
+
+
+class Crash(Exception):
+    pass
+
+
+def one_input(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder)
+        (tree / "main.tf").write_text(text, encoding="utf-8", errors="surrogatepass")
+        result = run(
+            discover(["."], cwd=tree), CATALOG, Options(cwd=tree, roots=[tree])
+        )
+    internal = [f for f in result.findings if f.rule == "TFC000"]
+    if internal:
+        raise Crash(internal[0].message)
+
+
+def keep(text: str, error: BaseException) -> None:
+    CRASHES.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    path = CRASHES / f"crash-{name}.tf"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    print(f"crash: {type(error).__name__}: {error} -> {path}", flush=True)
+
+
+def random_engine(seconds: float, seed: int) -> tuple[int, int]:
+    rng = random.Random(seed)
+    texts = [p.read_text() for p in SEEDS]
+    tried = crashes = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = mutate(rng.choice(texts), rng)
+        tried += 1
+        try:
+            one_input(text)
+        except Exception as error:  # noqa: BLE001 - that is what we look for
+            crashes += 1
+            keep(text, error)
+    return tried, crashes
+
+
+def atheris_engine(seconds: float) -> None:
+    import atheris
+
+    def target(data: bytes) -> None:
+        provider = atheris.FuzzedDataProvider(data)
+        seed = SEEDS[provider.ConsumeIntInRange(0, len(SEEDS) - 1)].read_text()
+        rng = random.Random(provider.ConsumeInt(8))
+        text = mutate(seed, rng)
+        try:
+            one_input(text)
+        except Exception as error:
+            keep(text, error)
+            raise
+
+    atheris.instrument_all()
+    atheris.Setup(
+        [sys.argv[0], f"-max_total_time={int(seconds)}", "-print_final_stats=1"],
+        target,
+    )
+    atheris.Fuzz()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--engine", choices=["atheris", "random"], default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    engine = args.engine
+    if engine is None:
+        try:
+            import atheris  # noqa: F401
+
+            engine = "atheris"
+        except ImportError:
+            engine = "random"
+    if engine == "atheris":
+        atheris_engine(args.seconds)
+        return 0
+
+    tried, crashes = random_engine(args.seconds, args.seed)
+    print(f"random engine: {tried} inputs in {args.seconds:.0f} s, {crashes} crashes")
+    return 1 if crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
