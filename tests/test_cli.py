@@ -202,3 +202,16 @@ def test_summary_separates_failures_from_other_findings(capsys):
     assert out.splitlines()[-1].startswith(
         "tfcheck: no blocking findings; 2 other findings (2 warnings) in "
     )
+
+
+def test_the_installed_command_answers_version_without_loading_the_cli():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tfcheck", "--version"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout == f"tfcheck {__version__}\n"
+    assert "typer" not in done.stderr and "hcl2" not in done.stderr

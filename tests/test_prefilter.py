@@ -90,7 +90,7 @@ def monorepo(tmp_path_factory) -> Path:
     benchmark = importlib.util.module_from_spec(spec)
     sys.modules["benchmark"] = benchmark  # dataclasses look their module up
     spec.loader.exec_module(benchmark)
-    return benchmark.generate(tmp_path_factory.mktemp("mono") / "tree", 60)
+    return benchmark.generate(tmp_path_factory.mktemp("mono") / "tree", 100)
 
 
 def test_output_is_identical_for_any_jobs_and_cache_state(monorepo, tmp_path):

@@ -1,3 +1,3 @@
-from tfcheck.cli import main
+from tfcheck.entry import main
 
 main()

@@ -30,6 +30,9 @@ from tfcheck.parse.hcl import DEFAULT_MAX_BYTES, FileProblem
 
 LOG = logging.getLogger(__name__)
 
+# Every inline suppression comment contains this.
+SUPPRESSION_MARK = "tfcheck:"
+
 # Findings of these rules mean a file was not (fully) checked: exit status 2.
 FATAL_RULES = frozenset({parse_error.RULE.id, internal_error.RULE.id})
 
@@ -45,7 +48,7 @@ class Options:
     # A plan's policies to lay over the HCL ones (`tfcheck plan`), and its name.
     plan: object = None
     plan_name: str = ""
-    # Processes that parse, and where parsed files are cached (None: nowhere).
+    # Processes that check module groups, and where their results are cached.
     jobs: int = 1
     cache_dir: Path | None = None
     max_file_bytes: int = DEFAULT_MAX_BYTES
@@ -84,15 +87,44 @@ class Result:
 def run(
     files: list[SourcePath], catalog: Catalog, options: Options | None = None
 ) -> Result:
+    """Check the files; the same result for any `jobs` and cache state."""
     options = options or Options()
+    if options.plan is not None:
+        # A plan spans the whole tree; it is checked in one piece.
+        result = _run_group(files, catalog, options)
+    else:
+        # Directories joined by local module calls are checked together; the
+        # groups are independent, so they can run in parallel and be cached.
+        from tfcheck.groups import run_groups
+
+        result = Result(files=len(files))
+        for partial in run_groups(files, catalog, options):
+            _merge(result, partial)
+
+    result.findings = deduplicate(result.findings)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _merge(result: Result, partial: Result) -> None:
+    result.findings.extend(partial.findings)
+    result.documents += partial.documents
+    result.statements += partial.statements
+    result.fully_evaluated += partial.fully_evaluated
+    result.policy_documents.extend(partial.policy_documents)
+    result.roles.extend(partial.roles)
+    result.sources.update(partial.sources)
+
+
+def _run_group(
+    files: list[SourcePath],
+    catalog: Catalog,
+    options: Options,
+    workspace: Workspace | None = None,
+) -> Result:
+    """Parse, evaluate and check one set of files with a workspace of its own."""
     result = Result(files=len(files))
-    workspace = Workspace(
-        cwd=options.cwd,
-        roots=[root.resolve() for root in options.roots]
-        or sorted({f.path.resolve().parent for f in files}),
-        data_resolvers={policy_documents.KIND: policy_documents.resolve},
-        variables=options.variables,
-    )
+    workspace = workspace or new_workspace(files, options)
 
     modules = _load_modules(files, workspace, result, options)
     if options.plan is not None and not modules:
@@ -113,10 +145,17 @@ def run(
                 )
             )
         LOG.debug("%s: %.1f ms", module.display, (time.perf_counter() - started) * 1000)
-
-    result.findings = deduplicate(result.findings)
-    result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def new_workspace(files: list[SourcePath], options: Options) -> Workspace:
+    return Workspace(
+        cwd=options.cwd,
+        roots=[root.resolve() for root in options.roots]
+        or sorted({f.path.resolve().parent for f in files}),
+        data_resolvers={policy_documents.KIND: policy_documents.resolve},
+        variables=options.variables,
+    )
 
 
 def _load_modules(
@@ -125,10 +164,7 @@ def _load_modules(
     """Parse every file; group them by directory; keep the root modules."""
     by_directory: dict[Path, list[ConfigFile]] = {}
     loaded_files = load_files(
-        [(f.path, f.display) for f in files],
-        options.jobs,
-        options.cache_dir,
-        options.max_file_bytes,
+        [(f.path, f.display) for f in files], options.max_file_bytes
     )
     for source_path, loaded in zip(files, loaded_files, strict=True):
         if isinstance(loaded, FileProblem):
@@ -140,7 +176,9 @@ def _load_modules(
             continue
         directory = source_path.path.resolve().parent
         by_directory.setdefault(directory, []).append(loaded)
-        result.sources[loaded.source.path] = (loaded.source, loaded.body)
+        if SUPPRESSION_MARK in loaded.source.text:
+            # Only files that can hold a suppression are kept for control.
+            result.sources[loaded.source.path] = (loaded.source, loaded.body)
 
     modules = []
     for directory, configs in by_directory.items():

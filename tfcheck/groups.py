@@ -1,0 +1,203 @@
+"""Split a run into independent groups of directories, run them in parallel,
+and cache each group's result.
+
+A group is a set of directories joined by local module calls (`source =
+"./x"` or `"../x"`): a module is evaluated through its callers, so caller and
+callee must be checked together, and nothing else crosses a directory. The
+calls are found in the text before parsing; a string that only looks like a
+call can merge two groups, which costs parallelism, never correctness.
+
+Each group's result is cached under `--cache-dir`, keyed by the tfcheck
+version, the catalog, the options and the content of every file in the
+group's directories; files it read elsewhere (`file()`, modules outside the
+scan) are recorded with their hashes and checked on the next run. The cache
+directory must be writable only by you: entries are pickles.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import logging
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from tfcheck.parse import prefilter, store
+
+if TYPE_CHECKING:
+    from tfcheck.catalog import Catalog
+    from tfcheck.discover import SourcePath
+    from tfcheck.pipeline import Options, Result
+
+LOG = logging.getLogger(__name__)
+
+_LOCAL_SOURCE = re.compile(r'\bsource\s*=\s*"(\.\.?/[^"\n]*)"')
+
+# Fewer groups than this are not worth starting processes for.
+_PARALLEL_FROM = 8
+
+
+def run_groups(
+    files: list[SourcePath], catalog: Catalog, options: Options
+) -> Iterator[Result]:
+    """The result of each group, in the order of the groups' first files."""
+    groups = _groups(files, options.max_file_bytes)
+    LOG.debug("%d files in %d groups", len(files), len(groups))
+    keys: list[str | None] = [None] * len(groups)
+    results: list[Result | None] = [None] * len(groups)
+    if options.cache_dir is not None:
+        for index, group in enumerate(groups):
+            keys[index] = _key(group, options)
+            results[index] = _cached(options.cache_dir, keys[index])
+
+    todo = [i for i, found in enumerate(results) if found is None]
+    jobs = min(options.jobs, len(todo))
+    if jobs > 1 and len(todo) >= _PARALLEL_FROM:
+        fresh = _in_workers([groups[i] for i in todo], catalog, options, jobs)
+    else:
+        fresh = None
+    for position, index in enumerate(todo):
+        if fresh is not None:
+            data = fresh[position]
+        else:
+            data = _run_one((groups[index], catalog, options))
+        if options.cache_dir is not None and keys[index] is not None:
+            store.put(options.cache_dir, keys[index], data)
+        results[index] = store.loads(data)[0]
+
+    yield from (r for r in results if r is not None)
+
+
+def _groups(files: list[SourcePath], max_bytes: int) -> list[list[SourcePath]]:
+    by_directory: dict[Path, list[SourcePath]] = {}
+    for source_path in files:
+        directory = source_path.path.resolve().parent
+        by_directory.setdefault(directory, []).append(source_path)
+
+    # Union-find over directories joined by a local module call.
+    parent = {d: d for d in by_directory}
+
+    def find(d: Path) -> Path:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for directory, members in by_directory.items():
+        for source_path in members:
+            for target in _local_sources(source_path.path, max_bytes):
+                callee = (directory / target).resolve()
+                if callee in parent:
+                    parent[find(callee)] = find(directory)
+
+    grouped: dict[Path, list[SourcePath]] = {}
+    for source_path in files:
+        root = find(source_path.path.resolve().parent)
+        grouped.setdefault(root, []).append(source_path)
+    return list(grouped.values())
+
+
+def _local_sources(path: Path, max_bytes: int) -> list[str]:
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return []
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return []
+    return _LOCAL_SOURCE.findall(text)
+
+
+def _run_one(item: tuple[list[SourcePath], Catalog, Options]) -> bytes:
+    """Check one group; its result and the outside files it read, pickled."""
+    from tfcheck.pipeline import _run_group, new_workspace
+
+    files, catalog, options = item
+    workspace = new_workspace(files, options)
+    result = _run_group(files, catalog, options, workspace)
+
+    own = {f.path.resolve() for f in files}
+    read = set(workspace.sources)
+    for module in workspace.modules.values():
+        read.update(
+            Path(config.source.path).resolve()
+            if Path(config.source.path).is_absolute()
+            else (options.cwd / config.source.path).resolve()
+            for config in module.files
+        )
+    outside = sorted(str(p) for p in read - own)
+    return store.dumps((result, [(p, _digest(Path(p))) for p in outside]))
+
+
+def _in_workers(
+    groups: list[list[SourcePath]], catalog: Catalog, options: Options, jobs: int
+) -> list[bytes] | None:
+    items = [(group, catalog, options) for group in groups]
+    chunk = max(1, len(items) // (jobs * 4))
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(_run_one, items, chunksize=chunk))
+    except (OSError, concurrent.futures.process.BrokenProcessPool) as exc:
+        # No processes here (a sandbox, a killed worker): run in this one.
+        LOG.debug("checking in one process: %s", exc)
+        return None
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def _key(group: list[SourcePath], options: Options) -> str | None:
+    digest = hashlib.sha256()
+    digest.update(store.key("", b"").encode())  # tfcheck version and catalog
+    setting = (
+        options.cwd.resolve(),
+        sorted(str(r.resolve()) for r in options.roots),
+        options.variables,
+        options.max_file_bytes,
+        prefilter.ENABLED,
+    )
+    digest.update(repr(setting).encode())
+    for source_path in group:
+        digest.update(source_path.display.encode() + b"\0")
+
+    # Every file in the group's directories: tfvars, templates and JSON count.
+    for directory in sorted({f.path.resolve().parent for f in group}):
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            return None
+        for name in names:
+            path = directory / name
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if not path.is_file():
+                continue
+            digest.update(name.encode() + b"\0")
+            if info.st_size > options.max_file_bytes:
+                digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
+            else:
+                digest.update(_digest(path).encode())
+    return digest.hexdigest()
+
+
+def _cached(directory: Path, key: str | None) -> Result | None:
+    if key is None:
+        return None
+    entry = store.get(directory, key)
+    if entry is None:
+        return None
+    try:
+        result, outside = entry
+        if all(_digest(Path(p)) == digest for p, digest in outside):
+            return result
+    except (TypeError, ValueError):
+        pass
+    LOG.debug("cache entry %s is stale", key[:12])
+    return None
