@@ -123,3 +123,20 @@ def test_a_changed_file_is_not_served_from_the_cache(tmp_path):
 
     policy.write_text(policy.read_text().replace("Chanel", "Channel"))
     assert "OpenDataChanel" not in _cli_json(tree, "--cache-dir", cache)
+
+
+def test_output_does_not_depend_on_the_file_system_order(monorepo, monkeypatch):
+    import os as real_os
+
+    import tfcheck.discover as discovery
+
+    walk = real_os.walk
+
+    def reversed_walk(top, **kwargs):
+        for root, directories, files in walk(top, **kwargs):
+            directories.reverse()
+            yield root, directories, list(reversed(files))
+
+    expected = _report(monorepo)
+    monkeypatch.setattr(discovery.os, "walk", reversed_walk)
+    assert _report(monorepo) == expected
