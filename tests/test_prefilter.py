@@ -140,3 +140,24 @@ def test_output_does_not_depend_on_the_file_system_order(monorepo, monkeypatch):
     expected = _report(monorepo)
     monkeypatch.setattr(discovery.os, "walk", reversed_walk)
     assert _report(monorepo) == expected
+
+
+def test_a_different_catalog_is_not_served_from_the_cache(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "main.tf").write_text(
+        'data "aws_iam_policy_document" "p" {\n  statement {\n'
+        '    actions   = ["ssmmessages:OpenControlChannel"]\n'
+        '    resources = ["*"]\n  }\n}\n'
+    )
+    extra = tmp_path / "catalog"
+    extra.mkdir()
+    (extra / "ssmmessages.json").write_text(
+        json.dumps({"Name": "ssmmessages", "Actions": [{"Name": "OpenDataChannel"}]})
+    )
+    cache = str(tmp_path / "cache")
+    assert "TFC102" not in _cli_json(tree, "--cache-dir", cache)
+
+    # A --catalog without OpenControlChannel must not reuse the first result.
+    narrowed = _cli_json(tree, "--cache-dir", cache, "--catalog", str(extra))
+    assert "OpenControlChannel" in narrowed and "TFC102" in narrowed

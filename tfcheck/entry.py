@@ -10,7 +10,7 @@ def main() -> None:
         # CI scripts ask for the version often; typer alone takes 0.1 s to import.
         from tfcheck import __version__
 
-        print(f"tfcheck {__version__}")
+        sys.stdout.write(f"tfcheck {__version__}\n")
         sys.exit(0)
 
     from tfcheck.cli import main as cli_main

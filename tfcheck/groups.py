@@ -17,6 +17,7 @@ directory must be writable only by you: entries are pickles.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import logging
 import os
@@ -24,6 +25,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from tfcheck import __version__
 from tfcheck.parse import prefilter, store
 
 if TYPE_CHECKING:
@@ -48,8 +50,9 @@ def run_groups(
     keys: list[str | None] = [None] * len(groups)
     results: list[Result | None] = [None] * len(groups)
     if options.cache_dir is not None:
+        tool = f"{__version__}\0{_catalog_digest(catalog)}"
         for index, group in enumerate(groups):
-            keys[index] = _key(group, options)
+            keys[index] = _key(group, options, tool)
             results[index] = _cached(options.cache_dir, keys[index])
 
     todo = [i for i, found in enumerate(results) if found is None]
@@ -151,9 +154,30 @@ def _digest(path: Path) -> str:
         return "unreadable"
 
 
-def _key(group: list[SourcePath], options: Options) -> str | None:
+def _catalog_digest(catalog: Catalog) -> str:
+    """The catalog's content, including services added with --catalog."""
+
+    def canonical(value: object) -> object:
+        # Sets are sorted: their order changes with Python's string hashing.
+        if dataclasses.is_dataclass(value):
+            return [
+                (f.name, canonical(getattr(value, f.name)))
+                for f in dataclasses.fields(value)
+            ]
+        if isinstance(value, dict):
+            return sorted((str(k), canonical(v)) for k, v in value.items())
+        if isinstance(value, (set, frozenset)):
+            return sorted(repr(canonical(v)) for v in value)
+        if isinstance(value, (list, tuple)):
+            return [canonical(v) for v in value]
+        return value
+
+    return hashlib.sha256(repr(canonical(catalog)).encode()).hexdigest()
+
+
+def _key(group: list[SourcePath], options: Options, tool: str) -> str | None:
     digest = hashlib.sha256()
-    digest.update(store.key("", b"").encode())  # tfcheck version and catalog
+    digest.update(tool.encode())  # the tfcheck version and the catalog
     setting = (
         options.cwd.resolve(),
         sorted(str(r.resolve()) for r in options.roots),

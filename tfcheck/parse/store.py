@@ -1,10 +1,10 @@
-"""Parsed files as bytes: for worker processes and for the `--cache-dir` cache.
+"""Results as bytes: for worker processes and for the `--cache-dir` cache.
 
-python-hcl2 builds its token classes at run time (`StringToken["NAME"]`),
-which pickle cannot name, so tokens are pickled by their grammar name and
-rebuilt from it. A cache entry is keyed by the file's content and display
-path, the tfcheck version and the catalog's fingerprint; any change to one of
-them is a miss, and an entry that cannot be read is a miss too.
+A result can hold parse trees (the files kept for suppressions). python-hcl2
+builds its token classes at run time (`StringToken["NAME"]`), which pickle
+cannot name, so tokens are pickled by their grammar name and rebuilt from it.
+An entry that cannot be read is a miss. What an entry is keyed by is up to
+the caller (tfcheck.groups).
 
 The cache directory must be writable only by you: its entries are pickles,
 and reading a pickle can run code.
@@ -12,17 +12,13 @@ and reading a pickle can run code.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
 import pickle
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from tfcheck import __version__
 
 LOG = logging.getLogger(__name__)
 
@@ -55,25 +51,6 @@ def dumps(value: Any) -> bytes:
 
 def loads(data: bytes) -> Any:
     return pickle.loads(data)
-
-
-@lru_cache(maxsize=1)
-def _catalog_fingerprint() -> str:
-    digest = hashlib.sha256()
-    folder = Path(__file__).resolve().parent.parent / "catalog"
-    for path in sorted(folder.glob("*.json")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def key(display: str, content: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in (__version__, _catalog_fingerprint(), display):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    digest.update(content)
-    return digest.hexdigest()
 
 
 def get(directory: Path, entry: str) -> Any | None:
