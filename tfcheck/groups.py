@@ -56,6 +56,8 @@ def run_groups(
             results[index] = _cached(options.cache_dir, keys[index])
 
     todo = [i for i, found in enumerate(results) if found is None]
+    if options.cache_dir is not None:
+        LOG.debug("cache: %d groups hit, %d missed", len(groups) - len(todo), len(todo))
     jobs = min(options.jobs, len(todo))
     if jobs > 1 and len(todo) >= _PARALLEL_FROM:
         fresh = _in_workers([groups[i] for i in todo], catalog, options, jobs)
