@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import hcl2
-from hcl2.rules.base import StartRule
+from hcl2.rules.base import BodyRule, StartRule
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -131,6 +131,10 @@ def parse_source(source: SourceFile) -> ParsedFile | FileProblem:
 
     # Blocks that cannot matter are blanked, keeping every line and column.
     filtered = relevant_text(source.text)
+    if not filtered.strip():
+        # Nothing but blanked blocks: an empty body, without loading the parser.
+        return ParsedFile(source, StartRule([BodyRule([])]))
+
     try:
         return ParsedFile(source, hcl2.parses(filtered))
     except Exception as first:  # noqa: BLE001 - python-hcl2 raises many kinds
