@@ -53,6 +53,32 @@ def test_blocks_without_policies_are_blanked_in_place():
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        r'"a } b"',
+        r'"quote \" and } brace"',
+        r'"${jsonencode({ a = "}" })}"',
+        r'"$${not} an interpolation }"',
+        r'"%{ if true }}%{ endif }"',
+        r'"back\\slash}"',
+    ],
+)
+def test_braces_and_quotes_inside_strings_do_not_end_a_block(value):
+    text = (
+        f'resource "aws_instance" "web" {{\n  tags = {{ Name = {value} }}\n}}\n'
+        'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+    )
+
+    out = prefilter.relevant_text(text)
+
+    assert value not in out, "the instance block should be blanked"
+    assert out.endswith('resource "aws_iam_role" "r" {\n  name = "r"\n}\n')
+    assert [len(line) for line in out.split("\n")] == [
+        len(line) for line in text.split("\n")
+    ]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'resource "aws_instance" "a" {\n  x = "unterminated\n}\n',

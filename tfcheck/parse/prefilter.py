@@ -47,6 +47,7 @@ _POLICY_NAMES = re.compile(
 
 _HEADER = re.compile(r'[ \t]*(resource|data)[ \t]+"([^"\n]*)"')
 _NEXT = re.compile(r'["#{}]|//|/\*|<<')
+_PLAIN = re.compile(r'[^"\\\n$%{}]*')
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)\r?\n")
 
 
@@ -69,12 +70,17 @@ def relevant_text(text: str) -> str:
         if _matters(text, start, end):
             continue
         pieces.append(text[done:start])
-        pieces.append(re.sub(r"[^\n]", " ", text[start:end]))
+        pieces.append(_blank(text[start:end]))
         done = end
     if not pieces:
         return text
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def _blank(chunk: str) -> str:
+    """Spaces for every character but newlines, so positions stay put."""
+    return "\n".join(" " * len(line) for line in chunk.split("\n"))
 
 
 def _matters(text: str, start: int, end: int) -> bool:
@@ -133,7 +139,11 @@ def _top_level_blocks(text: str) -> list[tuple[int, int]]:
 def _skip_string(text: str, at: int) -> int:
     """The index after the string whose opening quote is just before `at`."""
     nested = 0
-    while at < len(text):
+    while True:
+        # Characters that change nothing are skipped in one step.
+        at = _PLAIN.match(text, at).end()
+        if at >= len(text):
+            break
         char = text[at]
         if char == "\\":
             at += 2
