@@ -253,7 +253,7 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
     from tfcheck.discover import DiscoveryError, discover
     from tfcheck.findings import Severity
     from tfcheck.pipeline import Options, run
-    from tfcheck.report import ReportOptions, formats, resolve, use_color
+    from tfcheck.report import ReportOptions, resolve, use_color, writer
 
     cli = {
         "format": given["output_format"],
@@ -326,17 +326,16 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         control.write_baseline(result, given["write_baseline"])
 
     threshold = None if settings.fail_on == "none" else Severity.parse(settings.fail_on)
-    writers = formats()
     name = resolve(settings.format)
     report_options = ReportOptions(
         threshold, use_color(settings.color, sys.stdout), settings.max_annotations
     )
-    writers[name](result, sys.stdout, report_options)
+    writer(name)(result, sys.stdout, report_options)
     plain = ReportOptions(threshold, False, settings.max_annotations)
     for item in settings.report:
         kind, _, target = item.partition("=")
         with open(target, "w", encoding="utf-8") as handle:
-            writers[resolve(kind)](result, handle, plain)
+            writer(resolve(kind))(result, handle, plain)
     _step_summary(result, settings, plain)
     # --exit-zero keeps the report as it is (Atlantis reads its FAIL lines) and
     # changes only the status; a run that could not check everything stays 2.

@@ -15,23 +15,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from tfcheck.report import MODULES
 
-FORMATS = (
-    "auto",
-    "text",
-    "concise",
-    "compact",
-    "json",
-    "sarif",
-    "github",
-    "markdown",
-    "junit",
-    "atlantis",
-)
+FORMATS = ("auto", *MODULES)
 SEVERITIES = ("error", "warning", "note")
 FAIL_ON = ("error", "warning", "note", "none")
 COLORS = ("auto", "always", "never")
@@ -88,6 +74,12 @@ def find_config(start: Path) -> Path | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # Imported here: most runs have no config file to read.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

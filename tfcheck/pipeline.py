@@ -21,7 +21,6 @@ from tfcheck.evaluate.modules import Module, ModuleInstance, Workspace
 from tfcheck.evaluate.values import Text
 from tfcheck.extract import documents as policy_documents
 from tfcheck.extract.model import PolicyDocument
-from tfcheck.extract.plan import overlay
 from tfcheck.extract.policies import Extraction, extract
 from tfcheck.findings import Finding, Location, Severity
 from tfcheck.parse import load_files
@@ -220,6 +219,8 @@ def _check_extraction(
     extraction: Extraction, catalog: Catalog, result: Result, options: Options
 ) -> None:
     if options.plan is not None:
+        from tfcheck.extract.plan import overlay
+
         overlay(extraction, options.plan, options.plan_name, extraction.blocks)
     result.findings.extend(gap_findings(extraction.gaps))
     result.findings.extend(

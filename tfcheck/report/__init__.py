@@ -8,6 +8,7 @@ summaries and pull-request comments, `junit` for CI test reports. `auto` is
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,29 +47,25 @@ def source_path(file: str) -> str:
         return file
 
 
-def formats() -> dict[str, Writer]:
-    from tfcheck.report import (
-        atlantis,
-        concise,
-        github,
-        json_report,
-        junit,
-        markdown,
-        sarif,
-        text,
-    )
+# Each format's module, imported only when that format is written: a run
+# that prints text does not pay for XML or SARIF.
+MODULES = {
+    "text": "text",
+    "concise": "concise",
+    "compact": "concise",
+    "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "markdown": "markdown",
+    "junit": "junit",
+    "atlantis": "atlantis",
+}
 
-    return {
-        "text": text.write,
-        "concise": concise.write,
-        "compact": concise.write,
-        "json": json_report.write,
-        "sarif": sarif.write,
-        "github": github.write,
-        "markdown": markdown.write,
-        "junit": junit.write,
-        "atlantis": atlantis.write,
-    }
+
+def writer(name: str) -> Writer:
+    """The `write` function of format `name` (one of MODULES)."""
+    module = importlib.import_module(f"tfcheck.report.{MODULES[name]}")
+    return module.write
 
 
 def resolve(name: str) -> str:
