@@ -95,7 +95,10 @@ def _groups(files: list[SourcePath], max_bytes: int) -> list[list[SourcePath]]:
     for directory, members in by_directory.items():
         for source_path in members:
             for target in _local_sources(source_path.path, max_bytes):
-                callee = (directory / target).resolve()
+                try:
+                    callee = (directory / target).resolve()
+                except (OSError, ValueError):
+                    continue  # a NUL or a loop: evaluation reports the source
                 if callee in parent:
                     parent[find(callee)] = find(directory)
 
