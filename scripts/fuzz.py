@@ -3,10 +3,12 @@
     python scripts/fuzz.py                     # atheris if installed, 10 minutes
     python scripts/fuzz.py --seconds 3600 --engine random
 
-Targets: mutated Terraform fixtures (tests/fuzzing.py), and JSON policy text
-inside a resource. A crash is an exception or an internal-error finding
-(TFC000); each is written to tests/fixtures/fuzz/crash-<hash>.tf, where
-tests/test_fuzz.py replays it. `--engine random` needs nothing but Python;
+Targets: mutated Terraform fixtures, JSON policy text inside them, and
+mutated plans (`tfcheck plan`) over the plan fixture's Terraform (mutators in
+tests/fuzzing.py). A crash is an exception other than a reported plan error,
+or an internal-error finding (TFC000); each is written to
+tests/fixtures/fuzz/crash-<hash>.tf or .plan.json, where tests/test_fuzz.py
+replays it. `--engine random` needs nothing but Python;
 `--engine atheris` (pip install atheris) adds coverage guidance.
 """
 
@@ -23,9 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzzing import SEEDS, mutate  # noqa: E402
+from tests.fuzzing import PLAN_SEEDS, SEEDS, mutate, mutated_plan  # noqa: E402
 from tfcheck.catalog import load_catalog  # noqa: E402
 from tfcheck.discover import discover  # noqa: E402
+from tfcheck.extract.plan import plan_policies  # noqa: E402
+from tfcheck.parse.plan import PlanError, read_plan  # noqa: E402
 from tfcheck.pipeline import Options, run  # noqa: E402
 
 CRASHES = ROOT / "tests" / "fixtures" / "fuzz"
@@ -48,10 +52,29 @@ def one_input(text: str) -> None:
         raise Crash(internal[0].message)
 
 
-def keep(text: str, error: BaseException) -> None:
+def one_plan(text: str) -> None:
+    """Check the plan fixture's Terraform against a mutated plan."""
+    with tempfile.TemporaryDirectory() as folder:
+        plan_file = Path(folder) / "plan.json"
+        plan_file.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            policies = plan_policies(read_plan(str(plan_file)))
+        except PlanError:
+            return  # reported to the user as a one-line error: not a crash
+
+    tree = PLAN_SEEDS[0].parent
+    options = Options(cwd=tree, roots=[tree])
+    options.plan = policies
+    result = run(discover(["."], cwd=tree), CATALOG, options)
+    internal = [f for f in result.findings if f.rule == "TFC000"]
+    if internal:
+        raise Crash(internal[0].message)
+
+
+def keep(text: str, error: BaseException, suffix: str = ".tf") -> None:
     CRASHES.mkdir(parents=True, exist_ok=True)
     name = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    path = CRASHES / f"crash-{name}.tf"
+    path = CRASHES / f"crash-{name}{suffix}"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     print(f"crash: {type(error).__name__}: {error} -> {path}", flush=True)
 
@@ -62,28 +85,40 @@ def random_engine(seconds: float, seed: int) -> tuple[int, int]:
     tried = crashes = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        text = mutate(rng.choice(texts), rng)
         tried += 1
+        if tried % 4 == 0:
+            text, check, suffix = mutated_plan(rng), one_plan, ".plan.json"
+        else:
+            text, check, suffix = mutate(rng.choice(texts), rng), one_input, ".tf"
         try:
-            one_input(text)
+            check(text)
         except Exception as error:  # noqa: BLE001 - that is what we look for
             crashes += 1
-            keep(text, error)
+            keep(text, error, suffix)
     return tried, crashes
 
 
 def atheris_engine(seconds: float) -> None:
     import atheris
 
+    texts = [p.read_text() for p in SEEDS]
+
     def target(data: bytes) -> None:
         provider = atheris.FuzzedDataProvider(data)
-        seed = SEEDS[provider.ConsumeIntInRange(0, len(SEEDS) - 1)].read_text()
+        plan = provider.ConsumeIntInRange(0, 3) == 0
         rng = random.Random(provider.ConsumeInt(8))
-        text = mutate(seed, rng)
+        if plan:
+            text, check, suffix = mutated_plan(rng), one_plan, ".plan.json"
+        else:
+            seed = texts[provider.ConsumeIntInRange(0, len(texts) - 1)]
+            text, check, suffix = mutate(seed, rng), one_input, ".tf"
+        # The rest of the input is spliced in, so coverage can steer the text.
+        at = provider.ConsumeIntInRange(0, len(text))
+        text = text[:at] + provider.ConsumeUnicodeNoSurrogates(64) + text[at:]
         try:
-            one_input(text)
+            check(text)
         except Exception as error:
-            keep(text, error)
+            keep(text, error, suffix)
             raise
 
     atheris.instrument_all()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -13,6 +15,10 @@ SEEDS = sorted(
     for p in FIXTURES.rglob("*.tf")
     if "limits" not in p.parts and p.stat().st_size < 20_000
 )
+
+# Plans are mutated as JSON values: most text edits only make invalid JSON,
+# which the plan reader rejects on its first line.
+PLAN_SEEDS = sorted(FIXTURES.rglob("plan*.json"))
 
 # Fragments whose insertion tends to break parsers and evaluators in new ways.
 _TOKENS = [
@@ -83,3 +89,59 @@ def mutate(text: str, rng: random.Random) -> str:
         else:
             chars[at:at] = list(rng.choice(_TOKENS))
     return "".join(chars)
+
+
+_ODD_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    1e309,
+    "",
+    "*",
+    "{}",
+    "not json",
+    '{"Statement": 1}',
+    '{"Statement": [{"Effect": "Allow", "Action": "ssmmessages:*"}]}',
+    [],
+    [None],
+    {},
+    {"": None},
+]
+
+
+def mutate_json(value: Any, rng: random.Random) -> Any:
+    """A few edits deep inside a JSON value: replace, drop, or retype a node."""
+    for _ in range(rng.randint(1, 6)):
+        value = _edit(value, rng, depth=0)
+    return value
+
+
+def _edit(value: Any, rng: random.Random, depth: int) -> Any:
+    # Stop at a random depth, more often the deeper we are.
+    if not isinstance(value, (dict, list)) or not value or rng.random() < depth / 10:
+        return rng.choice(_ODD_VALUES) if rng.random() < 0.7 else [value]
+
+    if isinstance(value, dict):
+        key = rng.choice(sorted(value))
+        copy = dict(value)
+        if rng.random() < 0.15:
+            del copy[key]
+        else:
+            copy[key] = _edit(copy[key], rng, depth + 1)
+        return copy
+
+    index = rng.randrange(len(value))
+    copy = list(value)
+    if rng.random() < 0.15:
+        copy.append(copy[index])
+    else:
+        copy[index] = _edit(copy[index], rng, depth + 1)
+    return copy
+
+
+def mutated_plan(rng: random.Random) -> str:
+    """Plan text: a seed plan with its values edited, now and then its text."""
+    seed = json.loads(rng.choice(PLAN_SEEDS).read_text())
+    text = json.dumps(mutate_json(seed, rng))
+    return mutate(text, rng) if rng.random() < 0.2 else text

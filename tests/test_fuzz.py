@@ -10,6 +10,7 @@ longer with atheris.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.fuzzing import SEEDS, mutate
 from tfcheck.catalog import load_catalog
 from tfcheck.discover import discover
 from tfcheck.extract.plan import plan_policies
+from tfcheck.parse.plan import PlanError
 from tfcheck.pipeline import Options, run
 
 CATALOG = load_catalog()
@@ -173,3 +175,25 @@ def test_generated_plans_never_crash(document, values):
 )
 def test_crashes_found_by_fuzzing_stay_fixed(crash):
     check_text(crash.read_text(), crash.name)
+
+
+@pytest.mark.parametrize(
+    "crash",
+    sorted((FIXTURES / "fuzz").glob("*.plan.json")),
+    ids=lambda p: p.name,
+)
+def test_plans_of_an_odd_shape_are_read_or_rejected_in_one_line(crash):
+    # Each of these once raised AttributeError, TypeError or KeyError.
+    try:
+        policies = plan_policies(json.loads(crash.read_text()))
+    except PlanError as error:
+        assert re.match(
+            r"the plan's \S+ is .+, not .+; write the plan with", str(error)
+        )
+        return
+
+    tree = FIXTURES / "plan"
+    options = Options(cwd=tree, roots=[tree])
+    options.plan = policies
+    result = run(discover(["."], cwd=tree), CATALOG, options)
+    assert not [f for f in result.findings if f.rule == "TFC000"]

@@ -231,11 +231,11 @@ def plan_command(
     from tfcheck.parse.plan import PlanError, read_plan
 
     try:
-        plan = read_plan(plan_file)
+        policies = plan_policies(read_plan(plan_file))
     except PlanError as exc:
-        _fail(str(exc))
+        _fail(f"{plan_file}: {exc}" if "the plan's" in str(exc) else str(exc))
     given = locals()
-    given.update(var_files=[], cli_vars=[], plan=plan_policies(plan))
+    given.update(var_files=[], cli_vars=[], plan=policies)
     run_and_report(given, [str(repo_root)])
 
 

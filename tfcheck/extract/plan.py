@@ -22,6 +22,7 @@ from tfcheck.extract.model import Condition, Field, PolicyDocument, Statement
 from tfcheck.extract.policies import POLICY_ARGUMENTS, Extraction
 from tfcheck.extract.statements import json_statements
 from tfcheck.findings import Location
+from tfcheck.parse.plan import PlanError
 
 
 @dataclass
@@ -45,82 +46,145 @@ def _attributes(kind: str, mode: str) -> list[str]:
     return names
 
 
-def plan_policies(plan: dict[str, Any]) -> PlanPolicies:
-    found = PlanPolicies()
-    changes = {c.get("address"): c for c in plan.get("resource_changes", [])}
-    for change in changes.values():
-        if change.get("change", {}).get("actions") == ["delete"]:
-            found.deleted.add(change["address"])
+def plan_policies(plan: Any) -> PlanPolicies:
+    """The policies a plan holds, by address.
 
-    seen: set[str] = set()
+    Raises PlanError, naming the JSON path, when a part tfcheck reads has the
+    wrong shape: such a file was not written by `terraform show -json`.
+    """
+    found = PlanPolicies()
+    plan = _object(plan, "plan")
+
+    changes: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(_array(plan.get("resource_changes"), "resource_changes")):
+        where = f"resource_changes[{i}]"
+        change = _object(item, where)
+        address = _string(change.get("address"), f"{where}.address")
+        changes[address] = change
+        body = _object(change.get("change"), f"{where}.change")
+        if body.get("actions") == ["delete"]:
+            found.deleted.add(address)
+
+    planned = _object(plan.get("planned_values"), "planned_values")
+    prior = _object(plan.get("prior_state"), "prior_state")
+    prior_values = _object(prior.get("values"), "prior_state.values")
     roots = [
-        (plan.get("planned_values", {}).get("root_module", {}), "planned"),
-        (plan.get("prior_state", {}).get("values", {}).get("root_module", {}), "prior"),
+        (planned.get("root_module"), "planned_values.root_module"),
+        (prior_values.get("root_module"), "prior_state.values.root_module"),
     ]
-    for root, _ in roots:
-        for resource in _resources(root):
-            address = resource.get("address", "")
+    seen: set[str] = set()
+    for root, where in roots:
+        for resource, path in _resources(root, where):
+            address = _string(resource.get("address"), f"{path}.address")
             if address in seen or address in found.deleted:
                 continue
             seen.add(address)
-            _add(found, resource, changes.get(address))
+            _add(found, resource, path, changes.get(address))
 
     # Data sources read during apply appear only as deferred reads.
     for address, change in changes.items():
         if address in seen or change.get("mode") != "data":
             continue
-        after = change.get("change", {}).get("after") or {}
         resource = {
             "address": address,
             "mode": "data",
             "type": change.get("type"),
-            "values": after,
+            "values": change["change"].get("after") if change.get("change") else None,
         }
-        _add(found, resource, change)
+        _add(found, resource, f"resource_changes[{address!r}]", change)
     return found
 
 
-def _resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _resources(child)
+def _object(value: Any, path: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _shape(value, path, "an object")
+    return value
 
 
-def _add(found: PlanPolicies, resource: dict, change: dict | None) -> None:
-    kind, mode = resource.get("type", ""), resource.get("mode", "managed")
-    values = resource.get("values") or {}
-    after = (change or {}).get("change", {})
-    unknown = after.get("after_unknown") or {}
-    sensitive = after.get("after_sensitive") or resource.get("sensitive_values") or {}
+def _array(value: Any, path: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _shape(value, path, "an array")
+    return value
+
+
+def _string(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise _shape(value, path, "a string")
+    return value
+
+
+def _shape(value: Any, path: str, expected: str) -> PlanError:
+    kind = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    found = "null" if value is None else kind.get(type(value), "a number")
+    return PlanError(
+        f"the plan's {path} is {found}, not {expected}; "
+        "write the plan with terraform show -json PLANFILE"
+    )
+
+
+def _resources(module: Any, path: str) -> Iterator[tuple[dict[str, Any], str]]:
+    module = _object(module, path)
+    for i, item in enumerate(_array(module.get("resources"), f"{path}.resources")):
+        where = f"{path}.resources[{i}]"
+        yield _object(item, where), where
+    children = _array(module.get("child_modules"), f"{path}.child_modules")
+    for i, child in enumerate(children):
+        yield from _resources(child, f"{path}.child_modules[{i}]")
+
+
+def _flags(value: Any) -> Any:
+    """`after_unknown` or `after_sensitive`: true for all, or per attribute."""
+    return value if isinstance(value, (dict, bool)) else {}
+
+
+def _flag(flags: Any, name: str) -> Any:
+    return flags if isinstance(flags, bool) else flags.get(name)
+
+
+def _add(
+    found: PlanPolicies, resource: dict[str, Any], path: str, change: dict | None
+) -> None:
+    kind = resource.get("type") or ""
+    mode = resource.get("mode") or "managed"
+    values = _object(resource.get("values"), f"{path}.values")
+    after = _object((change or {}).get("change"), f"{path} change")
+    unknown = _flags(after.get("after_unknown"))
+    sensitive = _flags(after.get("after_sensitive") or resource.get("sensitive_values"))
     address = resource["address"]
     policies = found.by_address.setdefault(address, [])
 
-    for attribute in _attributes(kind, mode):
-        if attribute not in values and not unknown.get(attribute):
+    for attribute in _attributes(str(kind), str(mode)):
+        if attribute not in values and not _flag(unknown, attribute):
             continue
         policies.append(
             _policy(
                 address,
                 attribute,
                 values.get(attribute),
-                unknown.get(attribute),
-                sensitive.get(attribute),
+                _flag(unknown, attribute),
+                _flag(sensitive, attribute),
             )
         )
     if kind == "aws_iam_role" and mode == "managed":
-        for index, inline in enumerate(values.get("inline_policy") or []):
-            flags = unknown.get("inline_policy") or [{}] * (index + 1)
+        where = f"{path}.values.inline_policy"
+        flags = _flag(unknown, "inline_policy")
+        for index, item in enumerate(_array(values.get("inline_policy"), where)):
+            inline = _object(item, f"{where}[{index}]")
             flag = (
                 flags[index]
-                if index < len(flags) and isinstance(flags[index], dict)
-                else {}
+                if isinstance(flags, list) and index < len(flags)
+                else flags
             )
             policies.append(
                 _policy(
                     address,
                     "inline_policy",
                     inline.get("policy"),
-                    flag.get("policy"),
+                    _flag(_flags(flag), "policy"),
                     False,
                 )
             )
