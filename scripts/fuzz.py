@@ -123,7 +123,14 @@ def atheris_engine(seconds: float) -> None:
 
     atheris.instrument_all()
     atheris.Setup(
-        [sys.argv[0], f"-max_total_time={int(seconds)}", "-print_final_stats=1"],
+        [
+            sys.argv[0],
+            f"-max_total_time={int(seconds)}",
+            # Room for the spliced text to grow from the start.
+            "-max_len=1024",
+            "-len_control=0",
+            "-print_final_stats=1",
+        ],
         target,
     )
     atheris.Fuzz()
