@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import hcl2
 import pytest
 
 from tests.conftest import FIXTURES
@@ -50,6 +52,19 @@ def test_blocks_without_policies_are_blanked_in_place():
     assert 'aws_instance" "web' not in out
     assert 'resource "aws_iam_role" "r"' in out
     assert "iam_instance_profile" in out
+
+
+def test_a_blanked_block_is_one_comment_for_the_parser():
+    # One token instead of one per line: parsing time grows with tokens.
+    text = 'resource "aws_instance" "a" {\n  ami = "x"\n\n  b = 1\n}\n'
+
+    out = prefilter.relevant_text(text)
+
+    assert re.fullmatch(r"/\*[ \n]*\*/[ \n]*", out)
+    assert [len(line) for line in out.split("\n")] == [
+        len(line) for line in text.split("\n")
+    ]
+    assert hcl2.parses(out + 'data "x" "y" {}\n').body.children
 
 
 @pytest.mark.parametrize(
