@@ -130,3 +130,54 @@ def test_file_function_cannot_leave_the_tree(tmp_path):
 
     assert_clean_run(ran)
     assert "main.tf:2:" in ran.stdout and "outside the scanned tree" in ran.stdout
+
+
+def test_device_named_like_terraform_is_never_read(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "zero.tf").symlink_to("/dev/zero")
+    (tree / "other.tf").write_text(TYPO)
+
+    ran = tfcheck(tree)  # reading /dev/zero would never end
+
+    assert_clean_run(ran)
+    assert "zero.tf:1:1: TFC006 not a regular file (a device)" in ran.stdout
+
+
+def test_dangling_symlink_is_one_finding(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "gone.tf").symlink_to(tree / "missing.tf")
+    (tree / "other.tf").write_text(TYPO)
+
+    ran = tfcheck(tree)
+
+    assert_clean_run(ran)
+    assert "gone.tf:1:1: TFC001 cannot read file: No such file" in ran.stdout
+    assert ran.returncode == 2  # a file that could not be checked
+
+
+def test_unreadable_file_is_one_finding(tmp_path, monkeypatch):
+    # chmod 000 does not stop root (CI runs as root), so the read itself fails.
+    from tfcheck.catalog import load_catalog
+    from tfcheck.discover import discover
+    from tfcheck.pipeline import Options, run
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "secret.tf").write_text(TYPO)
+    (tree / "other.tf").write_text(TYPO)
+    read_bytes = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self.name == "secret.tf":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+
+    result = run(discover(["."], cwd=tree), load_catalog(), Options(cwd=tree))
+
+    found = {(Path(f.location.file).name, f.rule, f.message) for f in result.findings}
+    assert ("secret.tf", "TFC001", "cannot read file: Permission denied") in found
+    assert any(name == "other.tf" and rule == "TFC102" for name, rule, _ in found)
