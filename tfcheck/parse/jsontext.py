@@ -124,6 +124,6 @@ def _convert(node: Tree | Token) -> JsonNode:
             continue
         key, value = pair.children
         pairs.append(
-            JsonPair(json.loads(str(key)), key.start_pos, key.end_pos, _convert(value))
+            JsonPair(_scalar(key), key.start_pos, key.end_pos, _convert(value))
         )
     return JsonNode(pairs, "object", start, end)
