@@ -150,14 +150,22 @@ def test_baseline_hides_known_findings_and_reports_stale_entries(
     assert exit_info.value.code == 0
 
 
-def test_a_bad_baseline_is_exit_two(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"[]", "b.json: not a tfcheck baseline"),
+        (b"{", "b.json: baseline is not JSON"),
+        (b"\xff\xfe{}", "b.json: baseline is not UTF-8 JSON"),
+    ],
+)
+def test_a_bad_baseline_is_exit_two(tmp_path, capsys, monkeypatch, content, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "main.tf").write_text(BASE.format(before="", typo=TYPO))
-    (tmp_path / "b.json").write_text("[]")
+    (tmp_path / "b.json").write_bytes(content)
     with pytest.raises(SystemExit) as exit_info:
         main(["--baseline", "b.json", "."])
     assert exit_info.value.code == 2
-    assert "b.json: not a tfcheck baseline" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 # --- config ----------------------------------------------------------------------

@@ -98,6 +98,8 @@ def read_baseline(path: Path) -> list[dict]:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}: baseline is not JSON: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{path}: baseline is not UTF-8 JSON") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
         raise BaselineError(
             f"{path}: not a tfcheck baseline of version "
