@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -309,6 +310,7 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         cache_dir=given["cache_dir"],
         max_file_bytes=int(settings.max_file_size * (1 << 20)),
     )
+    _tune_garbage_collection()
     result = run(files, catalog, options)
     if only is not None:
         result.findings = [
@@ -435,6 +437,20 @@ def show_rule(rule_id: str = typer.Argument(..., help="A rule id or name.")) -> 
 # The command line as given, for what typer does not keep: the order of
 # --var and --var-file, which decides which value wins.
 _ARGV: list[str] = []
+
+
+def _tune_garbage_collection() -> None:
+    """Collect cyclic garbage less often during a run.
+
+    Parsing allocates containers by the hundred thousand, and with Python's
+    default threshold (700) each collection also walks every object the
+    imports made: on the small benchmark tree that was 257 collections and
+    about 60 ms. Freezing what exists now (also keeps forked workers from
+    copying those pages) and collecting every 50,000 allocations leaves 1 or
+    2. mypy does the same for the same reason.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def _in_given_order(
