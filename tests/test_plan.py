@@ -139,8 +139,34 @@ def test_sensitive_policies_never_reach_the_output(tmp_path, capsys, monkeypatch
         ),
         (b'{"format_version": "1.2", "planned_values": ', "not valid JSON"),
         (b'{"values": {}}', "no format_version"),
+        (b"[]", "plan.json: not a JSON object"),
+        (b'{"format_version": 1.2}', "format_version is 1.2, not a string"),
+        (
+            b'{"format_version": "1.2", "planned_values": {"root_module": '
+            b'{"resources": {"a": 1}}}}',
+            "plan.json: the plan's planned_values.root_module.resources is an "
+            "object, not an array",
+        ),
+        (
+            b'{"format_version": "1.2", "resource_changes": [{"address": "a", '
+            b'"change": {"after_unknown": "zz"}}], "planned_values": {"root_module":'
+            b' {"resources": [{"address": "a", "type": "aws_iam_policy"}]}}}',
+            "resource_changes[0].change.after_unknown is a string, not an object "
+            "or a boolean",
+        ),
     ],
-    ids=["empty", "binary", "wrapper", "version", "cut", "state"],
+    ids=[
+        "empty",
+        "binary",
+        "wrapper",
+        "version",
+        "cut",
+        "state",
+        "array",
+        "version-number",
+        "shape",
+        "flags",
+    ],
 )
 def test_bad_plans_exit_two_with_one_line(
     tmp_path, capsys, monkeypatch, content, message

@@ -55,12 +55,12 @@ def plan_policies(plan: Any) -> PlanPolicies:
     found = PlanPolicies()
     plan = _object(plan, "plan")
 
-    changes: dict[str, dict[str, Any]] = {}
+    changes: dict[str, tuple[dict[str, Any], str]] = {}
     for i, item in enumerate(_array(plan.get("resource_changes"), "resource_changes")):
         where = f"resource_changes[{i}]"
         change = _object(item, where)
         address = _string(change.get("address"), f"{where}.address")
-        changes[address] = change
+        changes[address] = (change, where)
         body = _object(change.get("change"), f"{where}.change")
         if body.get("actions") == ["delete"]:
             found.deleted.add(address)
@@ -82,7 +82,7 @@ def plan_policies(plan: Any) -> PlanPolicies:
             _add(found, resource, path, changes.get(address))
 
     # Data sources read during apply appear only as deferred reads.
-    for address, change in changes.items():
+    for address, (change, where) in changes.items():
         if address in seen or change.get("mode") != "data":
             continue
         resource = {
@@ -91,7 +91,7 @@ def plan_policies(plan: Any) -> PlanPolicies:
             "type": change.get("type"),
             "values": change["change"].get("after") if change.get("change") else None,
         }
-        _add(found, resource, f"resource_changes[{address!r}]", change)
+        _add(found, resource, f"{where}.change.after", (change, where))
     return found
 
 
@@ -136,9 +136,13 @@ def _resources(module: Any, path: str) -> Iterator[tuple[dict[str, Any], str]]:
         yield from _resources(child, f"{path}.child_modules[{i}]")
 
 
-def _flags(value: Any) -> Any:
+def _flags(value: Any, path: str) -> Any:
     """`after_unknown` or `after_sensitive`: true for all, or per attribute."""
-    return value if isinstance(value, (dict, bool)) else {}
+    if value is None:
+        return {}
+    if not isinstance(value, (dict, bool)):
+        raise _shape(value, path, "an object or a boolean")
+    return value
 
 
 def _flag(flags: Any, name: str) -> Any:
@@ -146,14 +150,21 @@ def _flag(flags: Any, name: str) -> Any:
 
 
 def _add(
-    found: PlanPolicies, resource: dict[str, Any], path: str, change: dict | None
+    found: PlanPolicies,
+    resource: dict[str, Any],
+    path: str,
+    changed: tuple[dict[str, Any], str] | None,
 ) -> None:
     kind = resource.get("type") or ""
     mode = resource.get("mode") or "managed"
     values = _object(resource.get("values"), f"{path}.values")
-    after = _object((change or {}).get("change"), f"{path} change")
-    unknown = _flags(after.get("after_unknown"))
-    sensitive = _flags(after.get("after_sensitive") or resource.get("sensitive_values"))
+    change, where = changed or ({}, "")
+    after = _object(change.get("change"), f"{where}.change")
+    unknown = _flags(after.get("after_unknown"), f"{where}.change.after_unknown")
+    sensitive = _flags(
+        after.get("after_sensitive") or resource.get("sensitive_values"),
+        f"{where}.change.after_sensitive",
+    )
     address = resource["address"]
     policies = found.by_address.setdefault(address, [])
 
@@ -170,10 +181,10 @@ def _add(
             )
         )
     if kind == "aws_iam_role" and mode == "managed":
-        where = f"{path}.values.inline_policy"
+        listed = f"{path}.values.inline_policy"
         flags = _flag(unknown, "inline_policy")
-        for index, item in enumerate(_array(values.get("inline_policy"), where)):
-            inline = _object(item, f"{where}[{index}]")
+        for index, item in enumerate(_array(values.get("inline_policy"), listed)):
+            inline = _object(item, f"{listed}[{index}]")
             flag = (
                 flags[index]
                 if isinstance(flags, list) and index < len(flags)
@@ -184,7 +195,12 @@ def _add(
                     address,
                     "inline_policy",
                     inline.get("policy"),
-                    _flag(_flags(flag), "policy"),
+                    _flag(
+                        _flags(
+                            flag, f"{where}.change.after_unknown.inline_policy[{index}]"
+                        ),
+                        "policy",
+                    ),
                     False,
                 )
             )

@@ -45,7 +45,8 @@ def read_plan(name: str) -> dict[str, Any]:
                 "terraform_wrapper: false in hashicorp/setup-terraform, or run "
                 "terraform show -json directly"
             )
-        raise PlanError(f"{name}: not JSON; pass the output of terraform show -json")
+        what = "not a JSON object" if stripped[:1] in '["-0123456789tfn' else "not JSON"
+        raise PlanError(f"{name}: {what}; pass the output of terraform show -json")
     try:
         plan = json.loads(stripped)
     except json.JSONDecodeError as exc:
@@ -54,9 +55,14 @@ def read_plan(name: str) -> dict[str, Any]:
             f"JSON ({exc.msg}); was the output cut or mixed with logs?"
         ) from None
 
-    version = str(plan.get("format_version", ""))
-    if not version:
+    version = plan.get("format_version")
+    if version is None:
         raise PlanError(f"{name}: no format_version: not terraform show -json output")
+    if not isinstance(version, str):
+        raise PlanError(
+            f"{name}: format_version is {json.dumps(version)[:20]}, not a string like "
+            '"1.2": not terraform show -json output'
+        )
     if version.split(".")[0] != "1":
         raise PlanError(
             f"{name}: plan format_version {version} is not supported; "
