@@ -202,3 +202,30 @@ def test_a_different_catalog_is_not_served_from_the_cache(tmp_path):
     # A --catalog without OpenControlChannel must not reuse the first result.
     narrowed = _cli_json(tree, "--cache-dir", cache, "--catalog", str(extra))
     assert "OpenControlChannel" in narrowed and "TFC102" in narrowed
+
+
+def test_a_cache_directory_others_can_write_is_refused(tmp_path):
+    import subprocess
+    import sys
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "main.tf").write_text('resource "aws_iam_role" "r" {\n  name = "r"\n}\n')
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tfcheck", "--cache-dir", str(shared), "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+
+    # Entries are pickles: one planted by another user would run as you.
+    assert done.returncode == 2
+    assert f"--cache-dir {shared}: others can write to it" in done.stderr
+
+    private = tmp_path / "new" / "cache"
+    _cli_json(tree, "--cache-dir", str(private))
+    assert private.stat().st_mode & 0o777 == 0o700

@@ -151,8 +151,8 @@ MAX_FILE_SIZE = typer.Option(
 CACHE_DIR = typer.Option(
     None,
     "--cache-dir",
-    help="Keep parsed files here, keyed by content, tfcheck and catalog version "
-    "(a directory only you can write).",
+    help="Keep each module group's result here, keyed by content, tfcheck and "
+    "catalog version; yours and writable only by you (entries are pickles).",
 )
 
 
@@ -298,6 +298,13 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
     variables = _in_given_order(
         _ARGV, list(given["var_files"]), list(given["cli_vars"])
     )
+
+    if given["cache_dir"] is not None:
+        from tfcheck.parse import store
+
+        problem = store.unsafe(given["cache_dir"])
+        if problem:
+            _fail(f"--cache-dir {given['cache_dir']}: {problem}")
 
     # Evaluation reads files only inside what was named on the command line.
     roots = [Path(a) if Path(a).is_dir() else Path(a).parent for a in arguments]

@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import pickle
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,30 @@ def loads(data: bytes) -> Any:
     return pickle.loads(data)
 
 
+def unsafe(directory: Path) -> str | None:
+    """Why `directory` must not hold the cache, or None when it may.
+
+    Another user who can write there could plant an entry, and loading an
+    entry unpickles it. A directory that does not exist yet is created
+    private (0700) on the first write.
+    """
+    try:
+        info = directory.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot use it: {exc.strerror}"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a directory"
+    if not hasattr(os, "geteuid"):
+        return None  # Windows: access is by ACL, not by these bits
+    if info.st_uid != os.geteuid():
+        return "it belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"others can write to it; run chmod go-w {directory}"
+    return None
+
+
 def get(directory: Path, entry: str) -> Any | None:
     path = directory / entry[:2] / entry
     try:
@@ -69,7 +94,8 @@ def get(directory: Path, entry: str) -> Any | None:
 def put(directory: Path, entry: str, data: bytes) -> None:
     folder = directory / entry[:2]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         # Write then rename, so a reader never sees half an entry.
         handle, temporary = tempfile.mkstemp(dir=folder)
         with os.fdopen(handle, "wb") as out:
