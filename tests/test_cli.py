@@ -215,3 +215,14 @@ def test_the_installed_command_answers_version_without_loading_the_cli():
     )
     assert done.stdout == f"tfcheck {__version__}\n"
     assert "typer" not in done.stderr and "hcl2" not in done.stderr
+
+
+def test_a_tree_without_terraform_says_so_and_passes(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text("no terraform here\n")
+
+    code, out, err = run_cli(capsys, ".")
+
+    assert code == 0
+    assert "0 files" in out
+    assert "tfcheck: no .tf or .tf.json files in .; nothing was checked" in err

@@ -286,6 +286,13 @@ def run_and_report(given: dict, arguments: list[str]) -> None:
         files = discover(arguments, tuple(settings.exclude))
     except (ConfigError, CatalogError, DiscoveryError) as exc:
         _fail(str(exc))
+    if not files and given.get("plan") is None:
+        # Not an error (a repository may have no Terraform yet), but not silent.
+        typer.echo(
+            f"tfcheck: no .tf or .tf.json files in {', '.join(arguments)}; "
+            "nothing was checked",
+            err=True,
+        )
     for var_file in given["var_files"]:
         if not var_file.is_file():
             _fail(f"{var_file}: --var-file does not exist")
