@@ -3,6 +3,7 @@
     python scripts/benchmark.py                # small and large trees, 3 runs each
     python scripts/benchmark.py --sizes small --runs 5
     python scripts/benchmark.py --checkov /path/to/checkov
+    python scripts/benchmark.py --sizes small --checkov ''   # tfcheck alone
 
 The trees are generated deterministically (same seed, same bytes) under
 --work (default: a temporary directory): modules of ordinary Terraform
@@ -319,18 +320,43 @@ def _row(name: str, seconds: float, peak: float) -> str:
     return f"| {name} | {seconds:.2f} s | {peak:.0f} MB |"
 
 
+def _installed_tfcheck() -> str | None:
+    # The README's venv is not activated, so look beside the running Python.
+    found = shutil.which("tfcheck")
+    beside = Path(sys.executable).parent / "tfcheck"
+    return found or (str(beside) if beside.exists() else None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=SIZES)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=None)
-    parser.add_argument("--checkov", default=shutil.which("checkov"))
-    parser.add_argument("--tfcheck", default=shutil.which("tfcheck"))
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        default=list(SIZES),
+        choices=SIZES,
+        help="trees to generate and time (default: both)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool and tree")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="where to write the trees"
+    )
+    parser.add_argument(
+        "--checkov",
+        default=shutil.which("checkov"),
+        help="the checkov to compare with (default: on PATH); '' for none",
+    )
+    parser.add_argument(
+        "--tfcheck",
+        default=_installed_tfcheck(),
+        help="the tfcheck to time (default: on PATH, else beside this Python)",
+    )
     parser.add_argument("--jobs", default=None, help="passed to tfcheck --jobs")
     args = parser.parse_args(argv)
 
     if not args.tfcheck:
-        parser.error("tfcheck is not on PATH; pip install -e . first")
+        parser.error(
+            "no tfcheck on PATH or beside this Python; pip install . or --tfcheck"
+        )
     work = args.work or Path(tempfile.mkdtemp(prefix="tfcheck-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     tfcheck = [args.tfcheck, "check", "--format", "json", "--isolated"]
@@ -420,10 +446,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             targets.append((f"small: under 0.5 s ({seconds:.2f} s)", seconds < 0.5))
             module = tree / "service-0000"
-            one = statistics.median(
-                measure([*tfcheck, "."], module).seconds for _ in range(args.runs)
+            one, one_peak = _median(
+                [measure([*tfcheck, "."], module) for _ in range(args.runs)]
             )
-            print(_row(f"one module ({module.name}) | tfcheck", one, peak))
+            print(_row(f"one module ({module.name}) | tfcheck", one, one_peak))
             targets.append((f"one module: under 0.5 s ({one:.2f} s)", one < 0.5))
         bad = {s.status for s in ours} - {0, 1}
         if bad:

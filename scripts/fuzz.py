@@ -8,8 +8,9 @@ mutated plans (`tfcheck plan`) over the plan fixture's Terraform (mutators in
 tests/fuzzing.py). A crash is an exception other than a reported plan error,
 or an internal-error finding (TFC000); each is written to
 tests/fixtures/fuzz/crash-<hash>.tf or .plan.json, where tests/test_fuzz.py
-replays it. `--engine random` needs nothing but Python;
-`--engine atheris` (pip install atheris) adds coverage guidance.
+replays it. Run it with the Python tfcheck is installed in (the README's
+.venv/bin/python). `--engine random` needs nothing more; `--engine atheris`
+(pip install atheris) adds coverage guidance.
 """
 
 from __future__ import annotations
@@ -25,12 +26,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzzing import PLAN_SEEDS, SEEDS, mutate, mutated_plan  # noqa: E402
-from tfcheck.catalog import load_catalog  # noqa: E402
-from tfcheck.discover import discover  # noqa: E402
-from tfcheck.extract.plan import plan_policies  # noqa: E402
-from tfcheck.parse.plan import PlanError, read_plan  # noqa: E402
-from tfcheck.pipeline import Options, run  # noqa: E402
+try:
+    from tests.fuzzing import PLAN_SEEDS, SEEDS, mutate, mutated_plan
+    from tfcheck.catalog import load_catalog
+    from tfcheck.discover import discover
+    from tfcheck.extract.plan import plan_policies
+    from tfcheck.parse.plan import PlanError, read_plan
+    from tfcheck.pipeline import Options, run
+except ImportError as missing:
+    sys.exit(
+        f"fuzz.py: {missing}; run it with the Python tfcheck is installed in, "
+        "e.g. .venv/bin/python scripts/fuzz.py"
+    )
 
 CRASHES = ROOT / "tests" / "fixtures" / "fuzz"
 CATALOG = load_catalog()
@@ -152,6 +159,10 @@ def main() -> int:
         except ImportError:
             engine = "random"
     if engine == "atheris":
+        try:
+            import atheris  # noqa: F401
+        except ImportError:
+            parser.error("atheris is not installed here: pip install atheris")
         atheris_engine(args.seconds)
         return 0
 
