@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -267,20 +268,26 @@ def measure(command: list[str], cwd: Path) -> Sample:
 
     # The tree's memory is summed over the tool and its workers, sampled
     # every 20 ms where /proc lists children (Linux); about 0.1 ms a sample.
-    tree_peak = 0
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        tree_peak = max(tree_peak, _tree_rss(child.pid))
-        time.sleep(0.02)
+    # A thread samples, so that the wall time is the blocking wait4's own.
+    tree_peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            tree_peak[0] = max(tree_peak[0], _tree_rss(child.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
     child.returncode = os.waitstatus_to_exitcode(status)
 
     # wait4 has the largest single process of this run exactly (ru_maxrss:
     # kilobytes on Linux, bytes on macOS); the sum can only be larger.
     scale = 1 if sys.platform == "darwin" else 1024
-    peak = max(tree_peak, usage.ru_maxrss * scale) / 2**20
+    peak = max(tree_peak[0], usage.ru_maxrss * scale) / 2**20
     return Sample(seconds, peak, child.returncode)
 
 
