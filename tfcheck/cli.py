@@ -232,9 +232,13 @@ def plan_command(
     from tfcheck.parse.plan import PlanError, read_plan
 
     try:
-        policies = plan_policies(read_plan(plan_file))
+        plan = read_plan(plan_file)
     except PlanError as exc:
-        _fail(f"{plan_file}: {exc}" if "the plan's" in str(exc) else str(exc))
+        _fail(str(exc))  # it names the file
+    try:
+        policies = plan_policies(plan)
+    except PlanError as exc:
+        _fail(f"{plan_file}: {exc}")
     given = locals()
     given.update(var_files=[], cli_vars=[], plan=policies)
     run_and_report(given, [str(repo_root)])
