@@ -32,6 +32,14 @@ class ConditionView:
     def values(self) -> list[Text]:
         return [v for v in self.condition.values.texts() if v.known]
 
+    @property
+    def holds_when_absent(self) -> bool | None:
+        """Whether the condition holds on a request without its key; None when
+        that cannot be told (an unknown operator or values)."""
+        if self.operator is None:
+            return None
+        return self.operator.holds_when_absent([v.value for v in self.values])
+
 
 def views(statement: Statement, catalog: Catalog) -> list[ConditionView]:
     found = []
@@ -94,10 +102,10 @@ def known_regions() -> tuple[frozenset[str], frozenset[str]]:
     return regions, partitions
 
 
-def absent_effect(
-    operator: str, holds: bool | None, denies: bool
-) -> tuple[str, Severity]:
+def absent_effect(view: ConditionView, denies: bool) -> tuple[str, Severity]:
     """What a condition on an absent key does to the statement, and how bad."""
+    holds = view.holds_when_absent
+    operator = view.operator.text if view.operator else ""
     if holds is None:
         return "so what this condition does to it cannot be told", Severity.WARNING
     if not holds:

@@ -172,7 +172,7 @@ def _condition_match(
                 result = Match.CONDITIONAL
                 why = f"only when {view.operator.text} on {view.key_text} holds"
             continue
-        holds = view.operator.holds_when_absent([v.value for v in view.values])
+        holds = view.holds_when_absent
         if holds is False:
             return (
                 Match.NEVER,

@@ -47,6 +47,11 @@ class Statement:
     principals: tuple[tuple[str, str], ...] = ()
 
     @property
+    def denies(self) -> bool:
+        """An explicit "Deny" (the provider's default and JSON's absence allow)."""
+        return isinstance(self.effect, Text) and self.effect.value == "Deny"
+
+    @property
     def sid_text(self) -> str | None:
         if isinstance(self.sid, Text) and self.sid.known:
             return self.sid.value

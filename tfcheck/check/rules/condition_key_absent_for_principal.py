@@ -37,7 +37,6 @@ from tfcheck.catalog.conditions import condition_catalog
 from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.check.conditions import absent_effect, never_sent, views
-from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
@@ -64,7 +63,6 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     known = {h: jobs for h, jobs in holders.items() if jobs}
     if not known or len(known) != len(holders):
         return  # a holder whose job is unknown might send the key
-    denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
 
     for view in views(statement, context.catalog):
         if not all(never_sent(view.key, frozenset(j)) for j in known.values()):
@@ -72,13 +70,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         holder, jobs = next(iter(known.items()))
         job = _JOBS.get(sorted(jobs)[0], "a role")
         carried = condition_catalog().presence[view.key.present]
-        operator = view.operator
-        holds = (
-            operator.holds_when_absent([v.value for v in view.values])
-            if operator
-            else None
-        )
-        effect, _ = absent_effect(operator.text if operator else "", holds, denies)
+        effect, _ = absent_effect(view, statement.denies)
         effect = effect.replace(" for it", "").replace(" on it", "")
         yield RULE.finding(
             f"{quoted(view.key_text)} is never sent by {holder}, {job} (the key "

@@ -48,7 +48,6 @@ from typing import Iterator
 from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.check.conditions import absent_effect, absent_reason, views
-from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
@@ -65,26 +64,18 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     grants = catalog_actions(statement.actions, context.catalog)
     if not grants:
         return
-    denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
 
     for view in views(statement, context.catalog):
         name = view.key_text
         if name is None or ":" not in name:
             continue
-        operator = view.operator
-        holds = (
-            operator.holds_when_absent([v.value for v in view.values])
-            if operator
-            else None
-        )
-        op = operator.text if operator else (view.operator_text or "")
 
         for grant in grants:
             why = absent_reason(name, view.key, grant.action, grant.service)
             if why is None:
                 continue
             action = f"{grant.service.prefix}:{grant.action.name}"
-            effect, severity = absent_effect(op, holds, denies)
+            effect, severity = absent_effect(view, statement.denies)
             yield RULE.finding(
                 f"condition key {quoted(name)} is never present for {action} "
                 f"({why}), {effect}",

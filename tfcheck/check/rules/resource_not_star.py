@@ -42,7 +42,6 @@ from typing import Iterator
 from tfcheck.check.actions import catalog_actions
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.check.resources import GOODNESS, OK, UNKNOWN, judge
-from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
@@ -59,8 +58,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     field = statement.resources
     if field is None:
         return
-    denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
-    outcome = "denies nothing" if denies else "grants nothing"
+    outcome = "denies nothing" if statement.denies else "grants nothing"
 
     for grant in catalog_actions(statement.actions, context.catalog):
         if grant.action.resource_types:

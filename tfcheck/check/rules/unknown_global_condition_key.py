@@ -35,7 +35,6 @@ from typing import Iterator
 from tfcheck.catalog.conditions import condition_catalog
 from tfcheck.check.base import Context, quoted, rule
 from tfcheck.check.conditions import absent_effect, is_global, views
-from tfcheck.evaluate.values import Text
 from tfcheck.extract.model import Statement
 from tfcheck.findings import Finding, Severity
 
@@ -49,18 +48,11 @@ RULE = rule(
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    denies = isinstance(statement.effect, Text) and statement.effect.value == "Deny"
     for view in views(statement, context.catalog):
         name = view.key_text
         if name is None or view.key is not None or not is_global(name):
             continue
-        operator = view.operator
-        holds = (
-            operator.holds_when_absent([v.value for v in view.values])
-            if operator
-            else None
-        )
-        effect, _ = absent_effect(operator.text if operator else "", holds, denies)
+        effect, _ = absent_effect(view, statement.denies)
         guesses = condition_catalog().suggestions(name)
         hint = "; use " + " or ".join(quoted(g) for g in guesses) if guesses else ""
         yield RULE.finding(
