@@ -66,13 +66,15 @@ def run_groups(
     else:
         fresh = None
     for position, index in enumerate(todo):
+        data: bytes | None = None
         if fresh is not None:
             data = fresh[position]
+            entry = store.loads(data)
         else:
-            data = _run_one((groups[index], catalog, options))
+            entry = _run_one((groups[index], catalog, options))
         if options.cache_dir is not None and keys[index] is not None:
-            store.put(options.cache_dir, keys[index], data)
-        results[index] = store.loads(data)[0]
+            store.put(options.cache_dir, keys[index], data or store.dumps(entry))
+        results[index] = entry[0]
 
     yield from (r for r in results if r is not None)
 
@@ -119,13 +121,18 @@ def _local_sources(path: Path, max_bytes: int) -> list[str]:
     return _LOCAL_SOURCE.findall(text)
 
 
-def _run_one(item: tuple[list[SourcePath], Catalog, Options]) -> bytes:
-    """Check one group; its result and the outside files it read, pickled."""
+def _run_one(
+    item: tuple[list[SourcePath], Catalog, Options],
+) -> tuple[Result, list[tuple[str, str]]]:
+    """Check one group: its result and, for the cache, each file it read
+    outside the group's directories with that file's digest."""
     from tfcheck.pipeline import _run_group, new_workspace
 
     files, catalog, options = item
     workspace = new_workspace(files, options)
     result = _run_group(files, catalog, options, workspace)
+    if options.cache_dir is None:
+        return result, []
 
     own = {f.path.resolve() for f in files}
     read = set(workspace.sources)
@@ -137,7 +144,13 @@ def _run_one(item: tuple[list[SourcePath], Catalog, Options]) -> bytes:
             for config in module.files
         )
     outside = sorted(str(p) for p in read - own)
-    return store.dumps((result, [(p, _digest(Path(p))) for p in outside]))
+    return result, [(p, _digest(Path(p))) for p in outside]
+
+
+def _run_pickled(item: tuple[list[SourcePath], Catalog, Options]) -> bytes:
+    """`_run_one` in a worker. Results can hold python-hcl2 tokens, which only
+    the store's pickler carries, so the worker pickles them itself."""
+    return store.dumps(_run_one(item))
 
 
 def _in_workers(
@@ -152,7 +165,7 @@ def _in_workers(
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs, mp_context=_context()
         ) as pool:
-            return list(pool.map(_run_one, items, chunksize=chunk))
+            return list(pool.map(_run_pickled, items, chunksize=chunk))
     except (OSError, concurrent.futures.process.BrokenProcessPool) as exc:
         # No processes here (a sandbox, a killed worker): run in this one.
         LOG.debug("checking in one process: %s", exc)
