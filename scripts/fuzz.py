@@ -47,16 +47,19 @@ class Crash(Exception):
     pass
 
 
+def check_tree(tree: Path, options: Options) -> None:
+    """Run the pipeline; an internal-error finding (TFC000) is a crash."""
+    result = run(discover(["."], cwd=tree), CATALOG, options)
+    internal = [f for f in result.findings if f.rule == "TFC000"]
+    if internal:
+        raise Crash(internal[0].message)
+
+
 def one_input(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         tree = Path(folder)
         (tree / "main.tf").write_text(text, encoding="utf-8", errors="surrogatepass")
-        result = run(
-            discover(["."], cwd=tree), CATALOG, Options(cwd=tree, roots=[tree])
-        )
-    internal = [f for f in result.findings if f.rule == "TFC000"]
-    if internal:
-        raise Crash(internal[0].message)
+        check_tree(tree, Options(cwd=tree, roots=[tree]))
 
 
 def one_plan(text: str) -> None:
@@ -72,10 +75,7 @@ def one_plan(text: str) -> None:
     tree = PLAN_SEEDS[0].parent
     options = Options(cwd=tree, roots=[tree])
     options.plan = policies
-    result = run(discover(["."], cwd=tree), CATALOG, options)
-    internal = [f for f in result.findings if f.rule == "TFC000"]
-    if internal:
-        raise Crash(internal[0].message)
+    check_tree(tree, options)
 
 
 def keep(text: str, error: BaseException, suffix: str = ".tf") -> None:
