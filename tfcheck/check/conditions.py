@@ -13,7 +13,7 @@ from tfcheck.catalog.conditions import (
     condition_catalog,
     parse_operator,
 )
-from tfcheck.evaluate.values import Text
+from tfcheck.evaluate.values import Text, known_text
 from tfcheck.extract.model import Condition, Statement
 from tfcheck.findings import Severity
 
@@ -44,8 +44,8 @@ class ConditionView:
 def views(statement: Statement, catalog: Catalog) -> list[ConditionView]:
     found = []
     for condition in statement.conditions:
-        operator_text = _known(condition.operator)
-        key_text = _known(condition.key)
+        operator_text = known_text(condition.operator)
+        key_text = known_text(condition.key)
         found.append(
             ConditionView(
                 condition,
@@ -56,12 +56,6 @@ def views(statement: Statement, catalog: Catalog) -> list[ConditionView]:
             )
         )
     return found
-
-
-def _known(value: object) -> str | None:
-    if isinstance(value, Text) and value.known:
-        return value.value
-    return None
 
 
 def find_key(name: str, catalog: Catalog) -> ConditionKey | None:

@@ -192,6 +192,13 @@ def unknowns_in(value: Value | None) -> Iterator[Unknown]:
         yield from unknowns_in(value.value)
 
 
+def known_text(value: object) -> str | None:
+    """The string of a known Text; None for anything else."""
+    if isinstance(value, Text) and value.known:
+        return value.value
+    return None
+
+
 def text(value: str, location: Location) -> Text:
     return Text((value,), location)
 

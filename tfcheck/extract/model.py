@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tfcheck.evaluate.values import Text, Unknown, Value, unknowns_in
+from tfcheck.evaluate.values import Text, Unknown, Value, known_text, unknowns_in
 from tfcheck.findings import Location
 
 
@@ -53,9 +53,7 @@ class Statement:
 
     @property
     def sid_text(self) -> str | None:
-        if isinstance(self.sid, Text) and self.sid.known:
-            return self.sid.value
-        return None
+        return known_text(self.sid)
 
     def unknowns(self) -> list[Unknown]:
         """Every part of the statement that could not be evaluated."""

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from tfcheck.evaluate.jsonvalues import NotJson, decode_json
 from tfcheck.evaluate.modules import Gap
-from tfcheck.evaluate.values import Mapping, Text, Value
+from tfcheck.evaluate.values import Mapping, Text, Value, known_text
 from tfcheck.extract.model import Condition, Field, PolicyDocument, Statement
 from tfcheck.extract.policies import POLICY_ARGUMENTS, Extraction
 from tfcheck.extract.statements import json_statements
@@ -330,7 +330,9 @@ def _located(statement: Statement, hcl: PolicyDocument) -> Statement:
         }
         return Field(
             anchor,
-            tuple(_at(item, known.get(_text(item)), anchor) for item in plan.items),
+            tuple(
+                _at(item, known.get(known_text(item)), anchor) for item in plan.items
+            ),
         )
 
     conditions = []
@@ -374,12 +376,8 @@ def _located(statement: Statement, hcl: PolicyDocument) -> Statement:
     )
 
 
-def _text(value: Value) -> str | None:
-    return value.value if isinstance(value, Text) and value.known else None
-
-
 def _same(a: Value, b: Value) -> bool:
-    return (_text(a) or "").lower() == (_text(b) or "").lower()
+    return (known_text(a) or "").lower() == (known_text(b) or "").lower()
 
 
 def _at(value: Value | None, location: Location | None, fallback: Location):
